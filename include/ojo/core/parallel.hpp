@@ -1,0 +1,22 @@
+// Threads: one helper, parallel_for, on OpenMP.
+//
+// parallel_for(begin, end, grain, f) splits [begin, end) into contiguous chunks of at least `grain`
+// items and calls f(chunk_begin, chunk_end) on the thread pool. Work is split so that each index
+// is processed exactly once by the same code, so results never depend on the thread count.
+// Exceptions thrown inside f are re-thrown on the calling thread (the first one wins).
+#pragma once
+
+#include <cstdint>
+#include <exception>
+#include <functional>
+
+namespace ojo {
+
+// Threads used by ojo (default: OpenMP's default, usually the number of cores). n >= 1.
+void set_num_threads(int n);
+int get_num_threads();
+
+void parallel_for(int64_t begin, int64_t end, int64_t grain,
+                  const std::function<void(int64_t, int64_t)>& f);
+
+}  // namespace ojo
