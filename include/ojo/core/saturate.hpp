@@ -1,12 +1,14 @@
 // saturate_cast<To>(v) — OpenCV's conversion rule between element types.
 //
-// Float to integer rounds half to even (cvRound) and clamps to the target's range; NaN becomes 0.
+// Float to integer rounds half to even (cvRound) and clamps to the target's range — except that, as in
+// OpenCV, NaN and values beyond the int32 range first become INT_MIN (so 3e9 -> u8 gives 0).
 // Integer to integer clamps. Anything to float is a plain cast. Anything to bool is `v != 0`.
 // This is what Tensor::to(dtype) and every 8-bit image operation use, so results match OpenCV's
 // Mat::convertTo and saturate_cast bit for bit.
 #pragma once
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <type_traits>
 #include <utility>
@@ -20,11 +22,13 @@ constexpr To saturate_cast(From v) {
   } else if constexpr (std::is_floating_point_v<To>) {
     return static_cast<To>(v);
   } else if constexpr (std::is_floating_point_v<From>) {
-    if (std::isnan(v)) return To{0};
-    const double r = std::nearbyint(static_cast<double>(v));  // half to even, as cvRound
-    if (r <= static_cast<double>(std::numeric_limits<To>::min())) return std::numeric_limits<To>::min();
-    if (r >= static_cast<double>(std::numeric_limits<To>::max())) return std::numeric_limits<To>::max();
-    return static_cast<To>(r);
+    // cvRound: round half to even into a 32-bit int (64-bit for 64-bit targets); NaN and values
+    // outside that range give the x86 "integer indefinite" INT_MIN. The int then saturates.
+    using Wide = std::conditional_t<sizeof(To) == 8, int64_t, int32_t>;
+    constexpr double lo = static_cast<double>(std::numeric_limits<Wide>::min());
+    const double r = std::nearbyint(static_cast<double>(v));
+    const Wide wide = (r >= lo && r < -lo) ? static_cast<Wide>(r) : std::numeric_limits<Wide>::min();
+    return saturate_cast<To>(wide);
   } else if constexpr (std::is_same_v<From, bool>) {
     return static_cast<To>(v);
   } else {

@@ -1,0 +1,11 @@
+// ojo — everything in one include.
+#pragma once
+
+#include "ojo/core/dtype.hpp"
+#include "ojo/core/error.hpp"
+#include "ojo/core/parallel.hpp"
+#include "ojo/core/random.hpp"
+#include "ojo/core/saturate.hpp"
+#include "ojo/core/tensor.hpp"
+#include "ojo/io/image.hpp"
+#include "ojo/io/npy.hpp"

@@ -1,0 +1,140 @@
+// Copies between tensors (with dtype conversion), fills and equality — all built on for_each_row.
+#include <cmath>
+#include <cstring>
+
+#include "ojo/core/saturate.hpp"
+#include "ojo/core/strided.hpp"
+#include "ojo/core/tensor.hpp"
+
+namespace ojo {
+
+namespace {
+template <class T>
+T* base_of(const Tensor& t) {
+  return static_cast<T*>(t.raw_data()) - t.offset();  // for_each_row offsets include t.offset()
+}
+
+// dst[i] = saturate_cast<dst type>(src[i]) element by element; shapes already equal.
+void convert_into(const Tensor& dst, const Tensor& src) {
+  visit_dtype(dst.dtype(), [&](auto dst_tag) {
+    using D = decltype(dst_tag);
+    visit_dtype(src.dtype(), [&](auto src_tag) {
+      using S = decltype(src_tag);
+      D* out = base_of<D>(dst);
+      const S* in = base_of<S>(src);
+      for_each_row<2>(dst.shape(), {&dst.strides(), &src.strides()}, {dst.offset(), src.offset()},
+                      [&](auto off, int64_t n, auto step) {
+                        D* o = out + off[0];
+                        const S* s = in + off[1];
+                        if (step[0] == 1 && step[1] == 1) {
+                          if constexpr (std::is_same_v<D, S>) {
+                            std::memcpy(o, s, static_cast<size_t>(n) * sizeof(D));
+                          } else {
+                            for (int64_t i = 0; i < n; ++i) o[i] = saturate_cast<D>(s[i]);
+                          }
+                        } else {
+                          for (int64_t i = 0; i < n; ++i) o[i * step[0]] = saturate_cast<D>(s[i * step[1]]);
+                        }
+                      });
+    });
+  });
+}
+
+// Fills the last dimension of `t` with `values` (one per position along it).
+void fill_pattern(Tensor& t, const std::vector<double>& values) {
+  visit_dtype(t.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    std::vector<T> pattern(values.size());
+    for (size_t i = 0; i < values.size(); ++i) pattern[i] = saturate_cast<T>(values[i]);
+    T* base = base_of<T>(t);
+    const int64_t period = static_cast<int64_t>(pattern.size());
+    if (period == 1) {
+      for_each_row<1>(t.shape(), {&t.strides()}, {t.offset()}, [&](auto off, int64_t n, auto step) {
+        for (int64_t i = 0; i < n; ++i) base[off[0] + i * step[0]] = pattern[0];
+      });
+      return;
+    }
+    // Iterate all dimensions but the last, then write the pattern along the last one.
+    const Shape outer(t.shape().begin(), t.shape().end() - 1);
+    const Strides outer_strides(t.strides().begin(), t.strides().end() - 1);
+    const int64_t last_stride = t.strides().back();
+    for_each_row<1>(outer, {&outer_strides}, {t.offset()}, [&](auto off, int64_t n, auto step) {
+      for (int64_t i = 0; i < n; ++i) {
+        T* px = base + off[0] + i * step[0];
+        for (int64_t c = 0; c < period; ++c) px[c * last_stride] = pattern[c];
+      }
+    });
+  });
+}
+
+bool shares_memory(const Tensor& a, const Tensor& b) { return a.storage() == b.storage(); }
+}  // namespace
+
+Tensor Tensor::contiguous() const {
+  check_defined("contiguous");
+  return is_contiguous() ? *this : clone();
+}
+
+Tensor Tensor::clone() const {
+  check_defined("clone");
+  Tensor out = empty(shape_, dtype_);
+  convert_into(out, *this);
+  return out;
+}
+
+Tensor Tensor::to(DType dtype) const {
+  check_defined("to");
+  Tensor out = empty(shape_, dtype);
+  convert_into(out, *this);
+  return out;
+}
+
+Tensor& Tensor::copy_(const Tensor& src) {
+  check_defined("copy_");
+  src.check_defined("copy_");
+  if (src.dim() > dim())
+    fail("copy_", "source shape ", shape_str(src.shape()), " cannot be broadcast to destination shape ",
+         shape_str(shape_));
+  Tensor from = src.shape() == shape_ ? src : src.expand(shape_);
+  if (shares_memory(*this, from)) from = from.clone();
+  convert_into(*this, from);
+  return *this;
+}
+
+Tensor& Tensor::fill_(double value) {
+  check_defined("fill_");
+  fill_pattern(*this, {value});
+  return *this;
+}
+
+Tensor& Tensor::fill_(std::initializer_list<double> values) { return fill_(std::vector<double>(values)); }
+
+Tensor& Tensor::fill_(const std::vector<double>& values) {
+  check_defined("fill_");
+  if (values.size() == 1) return fill_(values[0]);
+  if (dim() == 0 || static_cast<int64_t>(values.size()) != shape_.back())
+    fail("fill_", "got ", values.size(), " values for a tensor whose last dimension has ",
+         dim() ? shape_.back() : 0, " elements (shape ", shape_str(shape_), ")");
+  fill_pattern(*this, values);
+  return *this;
+}
+
+bool Tensor::equal(const Tensor& other) const {
+  check_defined("equal");
+  other.check_defined("equal");
+  if (dtype_ != other.dtype_ || shape_ != other.shape_) return false;
+  return visit_dtype(dtype_, [&](auto tag) {
+    using T = decltype(tag);
+    const T* a = base_of<T>(*this);
+    const T* b = base_of<T>(other);
+    bool same = true;
+    for_each_row<2>(shape_, {&strides_, &other.strides_}, {offset_, other.offset_},
+                    [&](auto off, int64_t n, auto step) {
+                      for (int64_t i = 0; i < n && same; ++i)
+                        same = a[off[0] + i * step[0]] == b[off[1] + i * step[1]];
+                    });
+    return same;
+  });
+}
+
+}  // namespace ojo
