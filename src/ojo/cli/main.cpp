@@ -5,6 +5,8 @@
 // argument or an unknown option.
 #include <exception>
 #include <iostream>
+#include <string>
+#include <utility>
 
 #include <CLI/CLI.hpp>
 
@@ -32,11 +34,28 @@ int main(int argc, char** argv) {
                  "ojo"};
     app.set_version_flag("--version", "ojo " OJO_VERSION, "Print the version and exit");
     app.require_subcommand(1);
-    // Set before the subcommands are added: they copy it from their parent.
-    app.failure_message([](const CLI::App*, const CLI::Error& e) {
-      return std::string("ojo: ") + e.what() + "\nRun with --help for more information.\n";
+    // Names the subcommand whose --help to read, if one was given.
+    app.failure_message([](const CLI::App* a, const CLI::Error& e) {
+      const auto used = a->get_subcommands();
+      const std::string help = used.empty() ? "ojo --help" : "ojo " + used.front()->get_name() + " --help";
+      return std::string("ojo: ") + e.what() + "\nRun `" + help + "` for more information.\n";
     });
     for (const auto register_command : ojo::cli::kCommands) register_command(app);
+
+    // CLI11 would report an unknown command as "A subcommand is required"; name it instead.
+    if (argc > 1 && argv[1][0] != '-') {
+      std::string names;
+      bool known = false;
+      for (const CLI::App* sub : std::as_const(app).get_subcommands(nullptr)) {
+        known = known || sub->check_name(argv[1]);
+        names += (names.empty() ? "" : ", ") + sub->get_name();
+      }
+      if (!known) {
+        std::cerr << "ojo: unknown command '" << argv[1] << "' (commands: " << names
+                  << ")\nRun `ojo --help` for more information.\n";
+        return static_cast<int>(CLI::ExitCodes::ExtrasError);
+      }
+    }
 
     try {
       app.parse(argc, argv);
