@@ -157,11 +157,20 @@ class Tensor {
   // PyTorch-style text: tensor([[0, 1], [2, 3]], dtype=torch.uint8); large tensors are summarised.
   std::string str() const;
 
+  // Autograd state (the autograd layer owns its meaning; null for every tensor that does not
+  // take part in a graph, so image code never pays for it). Shared by copies of this Tensor
+  // handle, not by other views of the same storage.
+  const std::shared_ptr<struct AutogradMeta>& autograd_meta() const { return autograd_; }
+  void set_autograd_meta(std::shared_ptr<struct AutogradMeta> meta) { autograd_ = std::move(meta); }
+
  private:
   void check_defined(const char* op) const;
+  // Another handle on the same view, without autograd state (the start of every view op).
+  Tensor alias() const;
   int64_t element_offset(const int64_t* idx, size_t n, const char* op) const;
 
   std::shared_ptr<Storage> storage_;
+  std::shared_ptr<struct AutogradMeta> autograd_;
   DType dtype_ = DType::f32;
   Shape shape_;
   Strides strides_;

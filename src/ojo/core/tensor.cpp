@@ -105,6 +105,12 @@ Tensor Tensor::from_blob(void* data, const Shape& shape, DType dtype) {
 
 // ---------------------------------------------------------------- properties
 
+Tensor Tensor::alias() const {
+  Tensor out = *this;
+  out.autograd_.reset();
+  return out;
+}
+
 void Tensor::check_defined(const char* op) const {
   if (!defined()) fail(op, "tensor is undefined (default-constructed)");
 }
@@ -174,7 +180,7 @@ Tensor Tensor::slice(int64_t d, std::optional<int64_t> start, std::optional<int6
     const int64_t last = stop ? normalise(*stop, -1, n - 1) : -1;
     length = first > last ? (first - last - step - 1) / -step : 0;
   }
-  Tensor out = *this;
+  Tensor out = alias();
   out.shape_[d] = length;
   out.strides_[d] = strides_[d] * step;
   if (length > 0) out.offset_ += first * strides_[d];
@@ -188,7 +194,7 @@ Tensor Tensor::select(int64_t d, int64_t i) const {
     fail("select", "index ", i, " is out of bounds for dimension ", d, " with size ", shape_[d], " (shape ",
          shape_str(shape_), ")");
   if (i < 0) i += shape_[d];
-  Tensor out = *this;
+  Tensor out = alias();
   out.offset_ += i * strides_[d];
   out.shape_.erase(out.shape_.begin() + d);
   out.strides_.erase(out.strides_.begin() + d);
@@ -200,7 +206,7 @@ Tensor Tensor::index(std::initializer_list<TensorIndex> indices) const {
   if (static_cast<int64_t>(indices.size()) > dim())
     fail("index", "too many indices for tensor of dimension ", dim(), ": got ", indices.size(), " (shape ",
          shape_str(shape_), ")");
-  Tensor out = *this;
+  Tensor out = alias();
   int64_t d = 0;
   for (const auto& entry : indices) {
     if (const auto* i = std::get_if<int64_t>(&entry)) {
@@ -305,7 +311,7 @@ Tensor Tensor::permute(const std::vector<int64_t>& dims) const {
     fail("permute", "number of dims don't match: tensor has ", dim(), " dimensions (shape ", shape_str(shape_),
          "), got ", dims.size(), " dims ", shape_str(dims));
   std::vector<bool> seen(dims.size(), false);
-  Tensor out = *this;
+  Tensor out = alias();
   for (size_t i = 0; i < dims.size(); ++i) {
     const int64_t d = wrap_dim(dims[i], dim(), "permute");
     if (seen[d]) fail("permute", "repeated dim ", dims[i], " in ", shape_str(dims));
@@ -320,7 +326,7 @@ Tensor Tensor::transpose(int64_t d0, int64_t d1) const {
   check_defined("transpose");
   d0 = wrap_dim(d0, dim(), "transpose");
   d1 = wrap_dim(d1, dim(), "transpose");
-  Tensor out = *this;
+  Tensor out = alias();
   std::swap(out.shape_[d0], out.shape_[d1]);
   std::swap(out.strides_[d0], out.strides_[d1]);
   return out;
@@ -328,7 +334,7 @@ Tensor Tensor::transpose(int64_t d0, int64_t d1) const {
 
 Tensor Tensor::squeeze() const {
   check_defined("squeeze");
-  Tensor out = *this;
+  Tensor out = alias();
   out.shape_.clear();
   out.strides_.clear();
   for (size_t d = 0; d < shape_.size(); ++d) {
@@ -344,7 +350,7 @@ Tensor Tensor::squeeze(int64_t d) const {
   if (dim() == 0) return *this;
   d = wrap_dim(d, dim(), "squeeze");
   if (shape_[d] != 1) return *this;  // as PyTorch: squeezing a non-1 dimension is a no-op
-  Tensor out = *this;
+  Tensor out = alias();
   out.shape_.erase(out.shape_.begin() + d);
   out.strides_.erase(out.strides_.begin() + d);
   return out;
@@ -353,7 +359,7 @@ Tensor Tensor::squeeze(int64_t d) const {
 Tensor Tensor::unsqueeze(int64_t d) const {
   check_defined("unsqueeze");
   d = wrap_dim(d, dim() + 1, "unsqueeze");
-  Tensor out = *this;
+  Tensor out = alias();
   const int64_t stride = d < dim() ? shape_[d] * strides_[d] : 1;
   out.shape_.insert(out.shape_.begin() + d, 1);
   out.strides_.insert(out.strides_.begin() + d, stride);
@@ -366,7 +372,7 @@ Tensor Tensor::expand(const Shape& shape) const {
     fail("expand", "the number of sizes provided (", shape.size(), ") must be greater or equal to the number of ",
          "dimensions in the tensor (", dim(), ")");
   const size_t lead = shape.size() - shape_.size();
-  Tensor out = *this;
+  Tensor out = alias();
   out.shape_ = shape;
   out.strides_.assign(shape.size(), 0);
   for (size_t d = 0; d < shape.size(); ++d) {
