@@ -6,9 +6,25 @@
 //
 //   imread(path)                      u8 {H, W, 3} RGB            == cv2.cvtColor(cv2.imread(path), BGR2RGB)
 //   imread(path, ImreadMode::gray)    u8 {H, W}                   == cv2.imread(path, 0)
-//   imread(path, ImreadMode::unchanged)  as stored: {H, W} gray, {H, W, 2} gray+alpha, {H, W, 3} RGB,
-//                                     {H, W, 4} RGBA; u8 or u16 (16-bit PNG / PNM)
+//   imread(path, ImreadMode::unchanged)  as cv::IMREAD_UNCHANGED: {H, W} gray, {H, W, 3} RGB,
+//                                     {H, W, 4} RGBA; u8 or u16 (16-bit PNG / PNM). As OpenCV, a PNG
+//                                     gray+alpha reads as RGBA (4 channels), a palette PNG with tRNS
+//                                     as RGBA, a gray PNG's tRNS is ignored, a 32-bit BI_RGB BMP drops
+//                                     its alpha byte, and JPEG is 1 or 3 channels.
 //   imwrite(path, img, {.jpeg_quality = 90})   format from the extension (.png .jpg .jpeg .bmp .pgm .ppm .pnm)
+//
+// Fidelity: every mode gives exactly cv::imread's pixels (then BGR->RGB): the same libpng and
+// libjpeg-turbo transforms as OpenCV 4.6's decoders (PNG gray through png_set_rgb_to_gray with
+// 0.299/0.587, 16-bit stripped to the high byte, JPEG gray converted by libjpeg), OpenCV's
+// fixed-point RGB->gray for BMP/PNM, and OpenCV's PNM maxval handling (see pnm.cpp). The EXIF
+// orientation of JPEG (APP1) and PNG (eXIf) is applied in color and gray modes, not in unchanged,
+// as cv::imread and cv::imdecode do. imwrite produces the same bytes as cv::imwrite for PNG (with
+// the default png_compression = 1: SUB filter, Z_RLE, level 1 — OpenCV's defaults), JPEG (same
+// quality/progressive) and BMP.
+// Deliberate differences: a truncated or corrupt file throws (OpenCV returns an empty Mat, or for
+// truncated JPEG a gray-padded image); an OS/2 BMP reports its real channel count in unchanged
+// mode (OpenCV 4.6 says 1); a 32-bit BMP with unusual channel masks is refused; png_compression
+// values other than 1 use libpng's adaptive filters, as OpenCV does when the level is given.
 //
 // Safety: the whole file is validated before anything is returned; a header claiming more than
 // kMaxImagePixels pixels (or a side above kMaxImageSide) is refused before any allocation, as
@@ -35,7 +51,7 @@ inline constexpr int64_t kMaxImagePixels = int64_t{1} << 28;  // 268 MP; OpenCV 
 
 struct ImwriteOptions {
   int jpeg_quality = 95;      // 0..100, as cv::IMWRITE_JPEG_QUALITY
-  int png_compression = 1;    // 0..9, as cv::IMWRITE_PNG_COMPRESSION (OpenCV's default is 1)
+  int png_compression = 1;    // 0..9, as cv::IMWRITE_PNG_COMPRESSION (1 = OpenCV's default settings)
   bool jpeg_progressive = false;
 };
 
@@ -44,8 +60,11 @@ Tensor imread(const std::string& path, ImreadMode mode = ImreadMode::color);
 Tensor imdecode(const std::string& bytes, ImreadMode mode = ImreadMode::color,
                 const std::string& what = "<memory>");
 
-// img: u8 {H, W}, {H, W, 1}, {H, W, 2} (PNG only), {H, W, 3} RGB, {H, W, 4} RGBA (PNG only);
-// u16 for PNG and PNM. Any strides (views are fine).
+// img: u8 {H, W}, {H, W, 1}, {H, W, 2} (PNG gray+alpha), {H, W, 3} RGB, {H, W, 4} RGBA (PNG; BMP
+// writes it as 32-bit BGRA like OpenCV); u16 for PNG and PNM. Any strides (views are fine).
+// Extensions: .png; .jpg .jpeg .jpe (1 or 3 channels); .bmp .dib; .pgm (1 channel), .ppm (3), .pnm.
+// Throws ojo::Error for an unknown extension, a wrong dtype/shape, options out of range, or an
+// unwritable path (then no file is created and an existing one is left untouched).
 void imwrite(const std::string& path, const Tensor& img, const ImwriteOptions& options = {});
 // Encodes to the format named by `ext` (".png", ".jpg", ...), as cv::imencode.
 std::string imencode(const std::string& ext, const Tensor& img, const ImwriteOptions& options = {});
