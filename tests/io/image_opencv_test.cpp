@@ -141,8 +141,8 @@ TEST(ImageOpenCV, ReadsOpenCVBmpAndPnm) {
 struct RawPng {
   int width, height, bit_depth, color_type;
   bool interlace = false;
-  std::vector<png_color> palette;
-  std::vector<png_byte> trns_alpha;  // palette tRNS
+  std::vector<png_color> palette = {};
+  std::vector<png_byte> trns_alpha = {};  // palette tRNS
   bool trns_color = false;           // gray / RGB tRNS of sample value 3
 };
 
@@ -284,9 +284,9 @@ TEST(ImageOpenCV, CmykJpeg) {
 struct BmpSpec {
   int width, height, bpp;
   uint32_t compression = 0;
-  std::vector<uint32_t> masks;    // BI_BITFIELDS
-  std::vector<uint32_t> palette;  // 0x00RRGGBB
-  std::string pixels;             // raw pixel data (rows as stored), generated if empty
+  std::vector<uint32_t> masks = {};    // BI_BITFIELDS
+  std::vector<uint32_t> palette = {};  // 0x00RRGGBB
+  std::string pixels = {};        // raw pixel data (rows as stored), generated if empty
 };
 
 std::string make_bmp(BmpSpec s) {
@@ -348,8 +348,8 @@ TEST(ImageOpenCV, BmpVariants) {
   const std::string rle("\x03\x05" "\x00\x04\x01\x02\x03\x04" "\x02\x07" "\x00\x00"   // row 0: 3x5, 1 2 3 4, 2x7 (9 px)
                         "\x09\x02"                                                      // row 1: full run, auto wrap
                         "\x00\x00"                                                      // ignored end of line
-                        "\x02\x03" "\x00\x02\x02\x01" "\x04\x09"                        // row 2: delta, run
-                        "\x00\x01", 30);                                                // end of bitmap
+                        "\x02\x03" "\x00\x02\x02\x01" "\x04\x09"                        // row 2: run, delta to row 3, run
+                        "\x00\x01", 26);                                                // end of bitmap
   expect_same_decode(make_bmp({9, 4, 8, 1, {}, color, rle}), "rle8");
 }
 
@@ -430,7 +430,9 @@ TEST(ImageOpenCV, ImwriteFileRoundTrip) {
     const std::string path = dir.path(std::string("x") + ext);
     imwrite(path, t);
     expect_equal_images(imread(path), cv_imread_rgb(path, cv::IMREAD_COLOR), path);
-    if (std::string(ext) != ".jpg") EXPECT_TENSOR_EQ(imread(path), t);
+    if (std::string(ext) != ".jpg") {
+      EXPECT_TENSOR_EQ(imread(path), t);
+    }
   }
 }
 
