@@ -325,6 +325,31 @@ TEST_F(Cli, UnwritableOutputDirectory) {
   EXPECT_NE(r.err.find("no_such_dir"), std::string::npos) << r;
 }
 
+TEST_F(Cli, FailedConvertLeavesExistingOutputUntouched) {
+  const std::string out = path("keep.png");
+  ASSERT_EQ(run({"convert", kAstronaut, out}).exit_code, 0);
+  const std::string before = slurp(out);
+  // Fails reading, and fails writing (a float32 array is no PNG).
+  const std::string floats = (dir_ / "f.npy").string();
+  ojo::save_npy(floats, ojo::zeros({4, 4}, ojo::DType::f32));
+  for (const std::string& input : {path("missing.png"), floats}) {
+    const Result r = run({"convert", input, out});
+    EXPECT_EQ(r.exit_code, 1) << r;
+    EXPECT_EQ(slurp(out), before) << input;
+    EXPECT_EQ(outputs(), std::vector<std::string>{"keep.png"}) << input;
+  }
+}
+
+TEST_F(Cli, OutputIsADirectory) {
+  fs::create_directory(dir_ / "out" / "sub.png");
+  const Result r = run({"convert", kAstronaut, path("sub.png")});
+  EXPECT_EQ(r.signal, 0) << r;
+  EXPECT_EQ(r.exit_code, 1) << r;
+  EXPECT_NE(r.err.find("sub.png"), std::string::npos) << r;
+  EXPECT_EQ(outputs(), std::vector<std::string>{"sub.png"});
+  EXPECT_TRUE(fs::is_empty(dir_ / "out" / "sub.png"));
+}
+
 TEST_F(Cli, UnknownOutputExtension) {
   const Result r = run({"convert", kAstronaut, path("x.xyz")});
   expect_clean_failure(r);

@@ -1,3 +1,5 @@
+// ctest-labels: opencv
+//
 // The CLI's option value syntax (src/ojo/cli/values.hpp; DESIGN.md "The ojo CLI"), with the
 // constant values taken from OpenCV's own headers.
 #include <gtest/gtest.h>
