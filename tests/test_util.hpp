@@ -65,10 +65,11 @@ class TempDir {
   std::string dir_;
 };
 
-// The repository root (ctest sets OJO_SOURCE_DIR; falls back to the current directory).
+// The repository root: $OJO_SOURCE_DIR (set by ctest), else the folder above this header's.
 inline std::string source_dir() {
   const char* d = std::getenv("OJO_SOURCE_DIR");
-  return d && *d ? d : ".";
+  if (d && *d) return d;
+  return std::filesystem::path(__FILE__).parent_path().parent_path().string();
 }
 
 // scikit-image's sample photos (Debian package python3-skimage).
