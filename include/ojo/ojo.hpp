@@ -1,6 +1,7 @@
 // ojo — everything in one include.
 #pragma once
 
+#include "ojo/autograd/autograd.hpp"
 #include "ojo/core/dtype.hpp"
 #include "ojo/core/error.hpp"
 #include "ojo/core/parallel.hpp"
@@ -9,3 +10,4 @@
 #include "ojo/core/tensor.hpp"
 #include "ojo/io/image.hpp"
 #include "ojo/io/npy.hpp"
+#include "ojo/tensor/ops.hpp"

@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <iosfwd>
 #include <memory>
@@ -157,6 +158,40 @@ class Tensor {
   // PyTorch-style text: tensor([[0, 1], [2, 3]], dtype=torch.uint8); large tensors are summarised.
   std::string str() const;
 
+  // --- autograd (defined by the autograd layer, src/ojo/autograd; manual in ojo/autograd/autograd.hpp) ---
+  // Marks a floating-point leaf as needing gradients (torch.Tensor.requires_grad_). Returns *this.
+  Tensor& requires_grad_(bool requires_grad = true);
+  bool requires_grad() const;
+  bool is_leaf() const;  // true unless produced by a recorded operation
+  // Accumulated gradient (undefined until a backward pass reaches this leaf, or after set_grad({})).
+  Tensor grad() const;
+  void set_grad(const Tensor& grad);  // set_grad(Tensor()) is PyTorch's `t.grad = None`
+  void retain_grad();                 // a non-leaf keeps its .grad() too
+  // Backpropagates from this tensor. `gradient` may be omitted only for one-element tensors;
+  // pass Tensor() for it to use retain_graph on a scalar.
+  void backward() const;
+  void backward(const Tensor& gradient, bool retain_graph = false) const;
+  Tensor detach() const;  // same data, no graph
+  // Name of the node that produced this tensor ("MulBackward0"), or "" for leaves.
+  std::string grad_fn_name() const;
+
+  // --- reductions (differentiable; defined in src/ojo/tensor; manual in ojo/tensor/ops.hpp) ---
+  struct ValuesIndices;
+  Tensor sum() const;
+  Tensor sum(int64_t dim, bool keepdim = false) const;
+  Tensor sum(const std::vector<int64_t>& dims, bool keepdim = false) const;
+  Tensor mean() const;
+  Tensor mean(int64_t dim, bool keepdim = false) const;
+  Tensor mean(const std::vector<int64_t>& dims, bool keepdim = false) const;
+  Tensor max() const;
+  Tensor min() const;
+  ValuesIndices max(int64_t dim, bool keepdim = false) const;
+  ValuesIndices min(int64_t dim, bool keepdim = false) const;
+  Tensor argmax() const;  // index into the flattened tensor
+  Tensor argmin() const;
+  Tensor argmax(int64_t dim, bool keepdim = false) const;
+  Tensor argmin(int64_t dim, bool keepdim = false) const;
+
   // Autograd state (the autograd layer owns its meaning; null for every tensor that does not
   // take part in a graph, so image code never pays for it). Shared by copies of this Tensor
   // handle, not by other views of the same storage.
@@ -177,7 +212,22 @@ class Tensor {
   int64_t offset_ = 0;
 };
 
+// What max(dim)/min(dim) return, as torch.return_types.max: `auto [values, indices] = x.max(1);`
+struct Tensor::ValuesIndices {
+  Tensor values, indices;
+};
+
 std::ostream& operator<<(std::ostream& out, const Tensor& t);
+
+namespace detail {
+// How a view or copy maps gradients back to its input (used by record_view).
+enum class ViewKind { view, expand, copy };
+// Defined by the autograd layer. Called by view and copy methods whose input has autograd state:
+// when gradients are being recorded, gives `out` a graph node. `replay` redoes the operation on
+// a fresh tensor shaped like `in` (views: its result is written through to scatter gradients).
+Tensor record_view(const Tensor& in, Tensor out, const char* op, ViewKind kind,
+                   std::function<Tensor(const Tensor&)> replay);
+}  // namespace detail
 
 // --- factories ---
 Tensor zeros(const Shape& shape, DType dtype = DType::f32);

@@ -79,6 +79,7 @@ Tensor Tensor::clone() const {
   check_defined("clone");
   Tensor out = empty(shape_, dtype_);
   convert_into(out, *this);
+  if (autograd_) return detail::record_view(*this, std::move(out), "clone", detail::ViewKind::copy, {});
   return out;
 }
 
@@ -86,6 +87,7 @@ Tensor Tensor::to(DType dtype) const {
   check_defined("to");
   Tensor out = empty(shape_, dtype);
   convert_into(out, *this);
+  if (autograd_) return detail::record_view(*this, std::move(out), "to", detail::ViewKind::copy, {});
   return out;
 }
 

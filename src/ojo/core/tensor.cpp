@@ -61,6 +61,14 @@ int64_t wrap_dim(int64_t d, int64_t ndim, const char* op) {
   return d < 0 ? d + ndim : d;
 }
 
+// Views of a tensor with autograd state get a graph node from the autograd layer (PyTorch's
+// differentiable views); every other tensor pays one null-pointer test.
+template <class F>
+Tensor with_grad(const Tensor& in, Tensor out, const char* op, detail::ViewKind kind, F replay) {
+  if (!in.autograd_meta()) return out;
+  return detail::record_view(in, std::move(out), op, kind, std::move(replay));
+}
+
 void check_shape(const Shape& shape, const char* op) {
   for (int64_t s : shape)
     if (s < 0) fail(op, "negative dimension in shape ", shape_str(shape));
@@ -184,7 +192,7 @@ Tensor Tensor::slice(int64_t d, std::optional<int64_t> start, std::optional<int6
   out.shape_[d] = length;
   out.strides_[d] = strides_[d] * step;
   if (length > 0) out.offset_ += first * strides_[d];
-  return out;
+  return with_grad(*this, std::move(out), "slice", detail::ViewKind::view, [=](const Tensor& t) { return t.slice(d, start, stop, step); });
 }
 
 Tensor Tensor::select(int64_t d, int64_t i) const {
@@ -198,7 +206,7 @@ Tensor Tensor::select(int64_t d, int64_t i) const {
   out.offset_ += i * strides_[d];
   out.shape_.erase(out.shape_.begin() + d);
   out.strides_.erase(out.strides_.begin() + d);
-  return out;
+  return with_grad(*this, std::move(out), "select", detail::ViewKind::view, [=](const Tensor& t) { return t.select(d, i); });
 }
 
 Tensor Tensor::index(std::initializer_list<TensorIndex> indices) const {
@@ -217,7 +225,16 @@ Tensor Tensor::index(std::initializer_list<TensorIndex> indices) const {
       ++d;
     }
   }
-  return out;
+  return with_grad(*this, std::move(out), "index", detail::ViewKind::view,
+                   [idx = std::vector<TensorIndex>(indices)](const Tensor& t) {
+                     Tensor v = t;
+                     int64_t d = 0;
+                     for (const auto& e : idx) {
+                       if (const auto* i = std::get_if<int64_t>(&e)) v = v.select(d, *i);
+                       else { const auto& s = std::get<Slice>(e); v = v.slice(d++, s.start, s.stop, s.step); }
+                     }
+                     return v;
+                   });
 }
 
 namespace {
@@ -281,15 +298,18 @@ Tensor Tensor::view(Shape shape) const {
   if (!strides)
     fail("view", "view size ", shape_str(shape), " is not compatible with input size ", shape_str(shape_),
          " and strides ", shape_str(strides_), "; use reshape() instead");
-  return Tensor(storage_, dtype_, std::move(shape), std::move(*strides), offset_);
+  Tensor out(storage_, dtype_, shape, std::move(*strides), offset_);
+  return with_grad(*this, std::move(out), "view", detail::ViewKind::view, [shape](const Tensor& t) { return t.view(shape); });
 }
 
 Tensor Tensor::reshape(Shape shape) const {
   check_defined("reshape");
   shape = infer_shape(std::move(shape), numel(), shape_, "reshape");
   if (auto strides = view_strides(shape_, strides_, shape))
-    return Tensor(storage_, dtype_, std::move(shape), std::move(*strides), offset_);
-  return contiguous().view(std::move(shape));
+    return with_grad(*this, Tensor(storage_, dtype_, shape, std::move(*strides), offset_), "reshape", detail::ViewKind::view,
+                     [shape](const Tensor& t) { return t.reshape(shape); });
+  return with_grad(*this, alias().contiguous().view(shape), "reshape", detail::ViewKind::view,
+                   [shape](const Tensor& t) { return t.reshape(shape); });
 }
 
 Tensor Tensor::flatten(int64_t start_dim, int64_t end_dim) const {
@@ -319,7 +339,7 @@ Tensor Tensor::permute(const std::vector<int64_t>& dims) const {
     out.shape_[i] = shape_[d];
     out.strides_[i] = strides_[d];
   }
-  return out;
+  return with_grad(*this, std::move(out), "permute", detail::ViewKind::view, [dims](const Tensor& t) { return t.permute(dims); });
 }
 
 Tensor Tensor::transpose(int64_t d0, int64_t d1) const {
@@ -329,7 +349,7 @@ Tensor Tensor::transpose(int64_t d0, int64_t d1) const {
   Tensor out = alias();
   std::swap(out.shape_[d0], out.shape_[d1]);
   std::swap(out.strides_[d0], out.strides_[d1]);
-  return out;
+  return with_grad(*this, std::move(out), "transpose", detail::ViewKind::view, [=](const Tensor& t) { return t.transpose(d0, d1); });
 }
 
 Tensor Tensor::squeeze() const {
@@ -342,7 +362,7 @@ Tensor Tensor::squeeze() const {
     out.shape_.push_back(shape_[d]);
     out.strides_.push_back(strides_[d]);
   }
-  return out;
+  return with_grad(*this, std::move(out), "squeeze", detail::ViewKind::view, [](const Tensor& t) { return t.squeeze(); });
 }
 
 Tensor Tensor::squeeze(int64_t d) const {
@@ -353,7 +373,7 @@ Tensor Tensor::squeeze(int64_t d) const {
   Tensor out = alias();
   out.shape_.erase(out.shape_.begin() + d);
   out.strides_.erase(out.strides_.begin() + d);
-  return out;
+  return with_grad(*this, std::move(out), "squeeze", detail::ViewKind::view, [d](const Tensor& t) { return t.squeeze(d); });
 }
 
 Tensor Tensor::unsqueeze(int64_t d) const {
@@ -363,7 +383,7 @@ Tensor Tensor::unsqueeze(int64_t d) const {
   const int64_t stride = d < dim() ? shape_[d] * strides_[d] : 1;
   out.shape_.insert(out.shape_.begin() + d, 1);
   out.strides_.insert(out.strides_.begin() + d, stride);
-  return out;
+  return with_grad(*this, std::move(out), "unsqueeze", detail::ViewKind::view, [d](const Tensor& t) { return t.unsqueeze(d); });
 }
 
 Tensor Tensor::expand(const Shape& shape) const {
@@ -392,7 +412,7 @@ Tensor Tensor::expand(const Shape& shape) const {
       fail("expand", "invalid size ", shape[d], " in ", shape_str(shape));
     }
   }
-  return out;
+  return with_grad(*this, std::move(out), "expand", detail::ViewKind::expand, [shape](const Tensor& t) { return t.expand(shape); });
 }
 
 // ---------------------------------------------------------------- factories

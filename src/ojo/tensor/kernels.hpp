@@ -1,0 +1,120 @@
+// Forward kernels of the tensor math (no autograd): the differentiable functions in
+// src/ojo/autograd/functions.cpp call these and record their backward rules.
+// Kernels read their inputs through detach()ed handles, so nothing here records a graph.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "ojo/core/strided.hpp"
+#include "ojo/core/tensor.hpp"
+#include "ojo/tensor/ops.hpp"
+
+namespace ojo::kernels {
+
+// Result dtype of combining two tensors (see ops.hpp).
+DType promote(DType a, DType b);
+// f32 for integer/bool dtypes, the dtype itself for floats.
+inline DType float_of(DType t) { return is_floating(t) ? t : DType::f32; }
+int64_t wrap_dim(int64_t d, int64_t ndim, const char* op);
+
+template <class T>
+T* base_of(const Tensor& t) {
+  return static_cast<T*>(t.raw_data()) - t.offset();
+}
+
+// Calls f(T{}) for the two float dtypes; throws for others.
+template <class F>
+decltype(auto) visit_float(DType t, const char* op, F&& f) {
+  if (t == DType::f32) return f(float{});
+  if (t == DType::f64) return f(double{});
+  fail(op, "expected a floating point tensor, got ", dtype_name(t));
+}
+
+// out[i] = f(a[i], b[i]) over the broadcast shape. Operands are converted to `compute` first;
+// f gets two `compute`-typed values and its result is cast to `out_dtype`.
+template <class F>
+Tensor binary_map(const Tensor& a_in, const Tensor& b_in, DType compute, DType out_dtype, F f) {
+  Tensor a = a_in.detach(), b = b_in.detach();
+  if (a.dtype() != compute) a = a.to(compute);
+  if (b.dtype() != compute) b = b.to(compute);
+  const Shape shape = broadcast_shapes(a.shape(), b.shape());
+  if (a.shape() != shape) a = a.expand(shape);
+  if (b.shape() != shape) b = b.expand(shape);
+  Tensor out = Tensor::empty(shape, out_dtype);
+  visit_dtype(compute, [&](auto ctag) {
+    using T = decltype(ctag);
+    visit_dtype(out_dtype, [&](auto otag) {
+      using O = decltype(otag);
+      if constexpr (std::is_same_v<O, T> || std::is_same_v<O, bool>) {
+        O* po = base_of<O>(out);
+        const T* pa = base_of<T>(a);
+        const T* pb = base_of<T>(b);
+        for_each_row<3>(shape, {&out.strides(), &a.strides(), &b.strides()}, {out.offset(), a.offset(), b.offset()},
+                        [&](auto off, int64_t n, auto st) {
+                          O* o = po + off[0];
+                          const T* x = pa + off[1];
+                          const T* y = pb + off[2];
+                          if (st[1] == 1 && st[2] == 1) {
+                            for (int64_t i = 0; i < n; ++i) o[i] = static_cast<O>(f(x[i], y[i]));
+                          } else {
+                            for (int64_t i = 0; i < n; ++i) o[i] = static_cast<O>(f(x[i * st[1]], y[i * st[2]]));
+                          }
+                        });
+      } else {
+        fail("binary_map", "unsupported output dtype ", dtype_name(out_dtype));
+      }
+    });
+  });
+  return out;
+}
+
+// out[i] = f(x[i]) computed in `compute` (x converted first), result cast to `out_dtype`
+// (which must be `compute` or bool).
+template <class F>
+Tensor unary_map(const Tensor& x_in, DType compute, DType out_dtype, F f) {
+  Tensor x = x_in.detach();
+  if (x.dtype() != compute) x = x.to(compute);
+  Tensor out = Tensor::empty(x.shape(), out_dtype);
+  visit_dtype(compute, [&](auto ctag) {
+    using T = decltype(ctag);
+    visit_dtype(out_dtype, [&](auto otag) {
+      using O = decltype(otag);
+      if constexpr (std::is_same_v<O, T> || std::is_same_v<O, bool>) {
+        O* po = base_of<O>(out);
+        const T* px = base_of<T>(x);
+        for_each_row<2>(x.shape(), {&out.strides(), &x.strides()}, {out.offset(), x.offset()},
+                        [&](auto off, int64_t n, auto st) {
+                          O* o = po + off[0];
+                          const T* v = px + off[1];
+                          if (st[1] == 1) {
+                            for (int64_t i = 0; i < n; ++i) o[i] = static_cast<O>(f(v[i]));
+                          } else {
+                            for (int64_t i = 0; i < n; ++i) o[i] = static_cast<O>(f(v[i * st[1]]));
+                          }
+                        });
+      } else {
+        fail("unary_map", "unsupported output dtype ", dtype_name(out_dtype));
+      }
+    });
+  });
+  return out;
+}
+
+// Moves `dims` of x last and returns a contiguous {outer, inner} matrix plus the kept shape.
+struct Rows {
+  Tensor rows;       // {outer, inner}, contiguous
+  Shape kept;        // shape of the non-reduced dimensions, in order
+  Shape keepdim;     // x's shape with reduced dimensions set to 1
+};
+Rows rows_over(const Tensor& x, std::vector<int64_t> dims, const char* op);
+
+// Reductions (forward only). Sum: floats keep their dtype (accumulated in double), integers give i64.
+Tensor sum(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim);
+// Max/min over one dimension: values and the first index of the extreme (NaN counts as extreme).
+Tensor::ValuesIndices max_min(const Tensor& x, int64_t dim, bool keepdim, bool is_max);
+Tensor max_min_all(const Tensor& x, bool is_max);
+Tensor softmax(const Tensor& x, int64_t dim, bool log);
+
+}  // namespace ojo::kernels

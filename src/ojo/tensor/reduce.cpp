@@ -1,0 +1,171 @@
+// Forward kernels of reductions and softmax: the reduced dimensions are moved last and copied
+// into a contiguous {outer, inner} matrix, so every kernel is a loop over plain rows.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "kernels.hpp"
+#include "ojo/core/parallel.hpp"
+
+namespace ojo::kernels {
+
+int64_t wrap_dim(int64_t d, int64_t ndim, const char* op) {
+  const int64_t n = std::max<int64_t>(ndim, 1);  // a 0-d tensor accepts dim 0 / -1, as torch
+  if (d < -n || d >= n)
+    fail(op, "Dimension out of range (expected to be in range of [", -n, ", ", n - 1, "], but got ", d, ")");
+  return d < 0 ? d + n : d;
+}
+
+Rows rows_over(const Tensor& x_in, std::vector<int64_t> dims, const char* op) {
+  Tensor x = x_in.detach();
+  if (x.dim() == 0) x = x.reshape({1});
+  const int64_t nd = x.dim();
+  std::vector<bool> reduced(nd, false);
+  for (int64_t& d : dims) {
+    d = wrap_dim(d, nd, op);
+    if (reduced[d]) fail(op, "dim ", d, " appears multiple times in the list of dims");
+    reduced[d] = true;
+  }
+  std::vector<int64_t> order;
+  Rows r;
+  r.keepdim = x.shape();
+  int64_t inner = 1;
+  for (int64_t d = 0; d < nd; ++d)
+    if (!reduced[d]) {
+      order.push_back(d);
+      r.kept.push_back(x.size(d));
+    }
+  for (int64_t d = 0; d < nd; ++d)
+    if (reduced[d]) {
+      order.push_back(d);
+      inner *= x.size(d);
+      r.keepdim[d] = 1;
+    }
+  if (x_in.dim() == 0) r.keepdim = {}, r.kept = {};
+  r.rows = x.permute(order).reshape({shape_numel(r.kept), inner}).contiguous();
+  return r;
+}
+
+Tensor sum(const Tensor& x, const std::vector<int64_t>& dims_in, bool keepdim) {
+  std::vector<int64_t> dims = dims_in;
+  if (dims.empty())  // all dimensions
+    for (int64_t d = 0; d < x.dim(); ++d) dims.push_back(d);
+  const Rows r = rows_over(x, dims, "sum");
+  const DType out_dtype = is_floating(x.dtype()) ? x.dtype() : DType::i64;
+  Tensor out = Tensor::empty(r.kept, out_dtype);
+  const int64_t outer = r.rows.size(0), inner = r.rows.size(1);
+  visit_dtype(x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* in = r.rows.data<T>();
+    parallel_for(0, outer, std::max<int64_t>(1, 32768 / std::max<int64_t>(inner, 1)), [&](int64_t lo, int64_t hi) {
+      for (int64_t i = lo; i < hi; ++i) {
+        const T* row = in + i * inner;
+        if constexpr (std::is_floating_point_v<T>) {
+          double acc = 0;
+          for (int64_t j = 0; j < inner; ++j) acc += row[j];
+          out.data<T>()[i] = static_cast<T>(acc);
+        } else {
+          int64_t acc = 0;
+          for (int64_t j = 0; j < inner; ++j) acc += static_cast<int64_t>(row[j]);
+          out.data<int64_t>()[i] = acc;
+        }
+      }
+    });
+  });
+  return keepdim ? out.reshape(r.keepdim) : out;
+}
+
+namespace {
+// True if v should replace the current extreme `best` (NaN wins and stays, as torch).
+template <class T>
+bool better(T v, T best, bool is_max) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (std::isnan(best)) return false;
+    if (std::isnan(v)) return true;
+  }
+  return is_max ? v > best : v < best;
+}
+}  // namespace
+
+Tensor::ValuesIndices max_min(const Tensor& x, int64_t dim, bool keepdim, bool is_max) {
+  const char* op = is_max ? "max" : "min";
+  const Rows r = rows_over(x, {dim}, op);
+  const int64_t outer = r.rows.size(0), inner = r.rows.size(1);
+  if (inner == 0)
+    fail(op, "Expected reduction dim ", dim, " to have non-zero size (shape ", shape_str(x.shape()), ")");
+  Tensor values = Tensor::empty(r.kept, x.dtype()), indices = Tensor::empty(r.kept, DType::i64);
+  visit_dtype(x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* in = r.rows.data<T>();
+    T* v = values.data<T>();
+    int64_t* idx = indices.data<int64_t>();
+    for (int64_t i = 0; i < outer; ++i) {
+      const T* row = in + i * inner;
+      int64_t best = 0;
+      for (int64_t j = 1; j < inner; ++j)
+        if (better(row[j], row[best], is_max)) best = j;
+      v[i] = row[best];
+      idx[i] = best;
+    }
+  });
+  if (keepdim) return {values.reshape(r.keepdim), indices.reshape(r.keepdim)};
+  return {values, indices};
+}
+
+Tensor max_min_all(const Tensor& x, bool is_max) {
+  const char* op = is_max ? "max" : "min";
+  if (x.numel() == 0)
+    fail(op, "Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the "
+             "'dim' argument.");
+  return max_min(x.reshape({-1}), 0, false, is_max).values;
+}
+
+Tensor softmax(const Tensor& x_in, int64_t dim, bool log) {
+  const char* op = log ? "log_softmax" : "softmax";
+  Tensor x = x_in.detach();
+  if (!is_floating(x.dtype())) x = x.to(DType::f32);
+  dim = wrap_dim(dim, x.dim(), op);
+  if (x.dim() == 0) x = x.reshape({1});
+  // Move `dim` last, work on rows, move it back.
+  std::vector<int64_t> order;
+  for (int64_t d = 0; d < x.dim(); ++d)
+    if (d != dim) order.push_back(d);
+  order.push_back(dim);
+  std::vector<int64_t> inverse(order.size());
+  for (size_t i = 0; i < order.size(); ++i) inverse[order[i]] = static_cast<int64_t>(i);
+  const Tensor moved = x.permute(order).contiguous();
+  const int64_t inner = moved.dim() ? moved.size(-1) : 1, outer = inner ? moved.numel() / inner : 0;
+  Tensor out = Tensor::empty(moved.shape(), x.dtype());
+  visit_float(x.dtype(), op, [&](auto tag) {
+    using T = decltype(tag);
+    const T* in = moved.data<T>();
+    T* o = out.data<T>();
+    parallel_for(0, outer, std::max<int64_t>(1, 8192 / std::max<int64_t>(inner, 1)), [&](int64_t lo, int64_t hi) {
+      for (int64_t i = lo; i < hi; ++i) {
+        const T* row = in + i * inner;
+        T* res = o + i * inner;
+        T mx = -std::numeric_limits<T>::infinity();
+        for (int64_t j = 0; j < inner; ++j) mx = std::max(mx, row[j]);
+        if (std::isinf(mx) && mx < 0) mx = 0;  // all -inf: avoid inf - inf
+        double total = 0;
+        for (int64_t j = 0; j < inner; ++j) {
+          const T e = std::exp(row[j] - mx);
+          total += e;
+          if (!log) res[j] = e;
+        }
+        if (log) {
+          const T lse = static_cast<T>(std::log(total));
+          for (int64_t j = 0; j < inner; ++j) res[j] = row[j] - mx - lse;
+        } else {
+          const T denom = static_cast<T>(total);
+          for (int64_t j = 0; j < inner; ++j) res[j] /= denom;
+        }
+      }
+    });
+  });
+  Tensor result = out.permute(inverse);
+  return x_in.dim() == 0 ? result.reshape({}) : result.contiguous();
+}
+
+}  // namespace ojo::kernels
