@@ -1,0 +1,60 @@
+// Vectorised mask kernels (Highway, runtime dispatch). inRange on u8: each channel is tested with
+// two unsigned comparisons against the (already rounded and clamped) bounds; the tests are and-ed
+// and the lanes become 0 or 255. Same results as the reference loop by construction.
+#include <cstdint>
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "../src/ojo/imgproc/mask_fast.cpp"  // found through include/
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
+
+#include "mask_kernels.hpp"
+
+HWY_BEFORE_NAMESPACE();
+namespace ojo::mask_detail::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// lo <= v <= hi for unsigned lanes (Highway 1.0 has no unsigned >=): max(v, lo) == v, min(v, hi) == v.
+template <class V>
+HWY_INLINE auto Within(V v, V lo, V hi) {
+  return hn::And(hn::Eq(hn::Max(v, lo), v), hn::Eq(hn::Min(v, hi), v));
+}
+
+int64_t InRangeU8(const uint8_t* src, uint8_t* dst, int64_t n, int64_t cn, const uint8_t* lo, const uint8_t* hi) {
+  const hn::ScalableTag<uint8_t> d;
+  const int64_t N = static_cast<int64_t>(hn::Lanes(d));
+  int64_t i = 0;
+  if (cn == 1) {
+    const auto l0 = hn::Set(d, lo[0]), h0 = hn::Set(d, hi[0]);
+    for (; i + N <= n; i += N) {
+      const auto v = hn::LoadU(d, src + i);
+      const auto in = Within(v, l0, h0);
+      hn::StoreU(hn::VecFromMask(d, in), d, dst + i);
+    }
+  } else if (cn == 3 || cn == 4) {
+    const auto l0 = hn::Set(d, lo[0]), l1 = hn::Set(d, lo[1]), l2 = hn::Set(d, lo[2]), l3 = hn::Set(d, lo[cn - 1]);
+    const auto h0 = hn::Set(d, hi[0]), h1 = hn::Set(d, hi[1]), h2 = hn::Set(d, hi[2]), h3 = hn::Set(d, hi[cn - 1]);
+    for (; i + N <= n; i += N) {
+      hn::Vec<decltype(d)> a, b, c, e;
+      if (cn == 3) hn::LoadInterleaved3(d, src + i * 3, a, b, c);
+      else hn::LoadInterleaved4(d, src + i * 4, a, b, c, e);
+      auto in = hn::And(Within(a, l0, h0), Within(b, l1, h1));
+      in = hn::And(in, Within(c, l2, h2));
+      if (cn == 4) in = hn::And(in, Within(e, l3, h3));
+      hn::StoreU(hn::VecFromMask(d, in), d, dst + i);
+    }
+  }
+  return i;
+}
+
+}  // namespace ojo::mask_detail::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace ojo::mask_detail {
+HWY_EXPORT(InRangeU8);
+int64_t inrange_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, int64_t cn, const uint8_t* lo, const uint8_t* hi) {
+  return HWY_DYNAMIC_DISPATCH(InRangeU8)(src, dst, n, cn, lo, hi);
+}
+}  // namespace ojo::mask_detail
+#endif

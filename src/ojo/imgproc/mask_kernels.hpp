@@ -1,0 +1,13 @@
+// Internal to mask.cpp: vectorised kernels (Highway, runtime dispatch) in mask_fast.cpp.
+#pragma once
+
+#include <cstdint>
+
+namespace ojo::mask_detail {
+
+// inRange on `n` contiguous u8 pixels of `cn` channels (1, 3 or 4; others return 0):
+// dst[i] = 255 if lo[c] <= src[i*cn + c] <= hi[c] for every c, else 0. Returns how many pixels it
+// did (a multiple of the vector width); the caller finishes the rest.
+int64_t inrange_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, int64_t cn, const uint8_t* lo, const uint8_t* hi);
+
+}  // namespace ojo::mask_detail
