@@ -72,6 +72,13 @@ CASES = {
     "minimum": ([ties(3, 4), ties(4) * -1], torch.minimum, None),
     "clamp": ([L([-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0])], lambda a: a.clamp(-1.0, 1.0), None),
     "clamp_min": ([wave(3, 4)], lambda a: a.clamp(min=0.25), None),
+    # the same rules away from their kinks (for the finite-difference check too)
+    "abs_smooth": ([wave(3, 4)], torch.abs, None),
+    "relu_smooth": ([wave(3, 4)], torch.relu, None),
+    "maximum_smooth": ([wave(3, 4), wave(4, k=1)], torch.maximum, None),
+    "minimum_smooth": ([wave(3, 4), wave(4, k=1)], torch.minimum, None),
+    "clamp_smooth": ([wave(3, 4)], lambda a: a.clamp(-1.0, 1.0), None),
+    "max_all": ([wave(3, 4)], lambda a: a.max(), None),
     "eq": ([ties(3, 4), ties(4) * -1], torch.eq, []),
     "gt": ([ties(3, 4), ties(4) * -1], torch.gt, []),
     "lt": ([wave(3, 4), L(0.5)], torch.lt, []),

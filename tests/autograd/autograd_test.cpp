@@ -1,0 +1,216 @@
+// Autograd behaviour: leaves and non-leaves, accumulation, zero_grad, detach, grad-mode guards,
+// freed graphs, memory release, dtype rules, error messages (worded like PyTorch's), the matmul
+// fast path against its reference loop, and the random factories.
+#include <cmath>
+#include <set>
+
+#include "compare.hpp"
+#include "ojo/tensor/ops.hpp"
+
+namespace ojo::test {
+namespace {
+
+Tensor vec(std::initializer_list<float> v) { return Tensor::from<float>(v); }
+
+TEST(Autograd, LeafGradientAndAccumulation) {
+  Tensor w = vec({1, 2, 3}).requires_grad_();
+  EXPECT_TRUE(w.requires_grad());
+  EXPECT_TRUE(w.is_leaf());
+  EXPECT_FALSE(w.grad().defined());
+  (w * w).sum().backward();
+  EXPECT_TRUE(allclose(w.grad(), vec({2, 4, 6})));
+  (w * 3).sum().backward();  // accumulates, as torch
+  EXPECT_TRUE(allclose(w.grad(), vec({5, 7, 9})));
+  w.set_grad(Tensor());  // zero_grad (set_to_none)
+  EXPECT_FALSE(w.grad().defined());
+  w.sum().backward();  // a leaf used directly
+  EXPECT_TRUE(allclose(w.grad(), vec({1, 1, 1})));
+}
+
+TEST(Autograd, NonLeafGradUndefinedUnlessRetained) {
+  Tensor x = vec({1, 2}).requires_grad_();
+  Tensor y = x * 2;
+  Tensor z = y * y;
+  EXPECT_FALSE(y.is_leaf());
+  EXPECT_EQ(y.grad_fn_name(), "MulBackward0");
+  EXPECT_EQ(x.grad_fn_name(), "");
+  z.retain_grad();
+  z.sum().backward();
+  EXPECT_FALSE(y.grad().defined());
+  EXPECT_TRUE(allclose(z.grad(), vec({1, 1})));
+  EXPECT_TRUE(allclose(x.grad(), vec({8, 16})));  // d/dx (2x)^2 = 8x
+}
+
+TEST(Autograd, ExplicitGradientForNonScalars) {
+  Tensor x = vec({1, 2, 3}).requires_grad_();
+  Tensor y = x * x;
+  EXPECT_THROW_MSG(y.backward(), "grad can be implicitly created only for scalar outputs");
+  EXPECT_THROW_MSG(y.backward(vec({1, 1})), "Mismatch in shape");
+  y.backward(vec({1, 0, -1}));
+  EXPECT_TRUE(allclose(x.grad(), vec({2, 0, -6})));
+}
+
+TEST(Autograd, FreedGraphAndRetainGraph) {
+  Tensor x = vec({1, 2}).requires_grad_();
+  Tensor loss = (exp(x) * x).sum();
+  loss.backward(Tensor(), /*retain_graph=*/true);
+  const Tensor first = x.grad().clone();
+  loss.backward();  // allowed: the graph was retained; this call frees it
+  EXPECT_TRUE(allclose(x.grad(), first * 2));
+  EXPECT_THROW_MSG(loss.backward(), "Trying to backward through the graph a second time");
+}
+
+TEST(Autograd, DetachSharesDataWithoutGraph) {
+  Tensor x = vec({1, 2}).requires_grad_();
+  Tensor y = x * 2;
+  Tensor d = y.detach();
+  EXPECT_FALSE(d.requires_grad());
+  EXPECT_EQ(d.storage(), y.storage());
+  EXPECT_EQ(d.autograd_meta(), nullptr);
+  Tensor e = d * x;  // only x carries gradient
+  e.sum().backward();
+  EXPECT_TRUE(allclose(x.grad(), vec({2, 4})));
+}
+
+TEST(Autograd, GuardsRecordNothingAndRestore) {
+  Tensor x = vec({1, 2}).requires_grad_();
+  {
+    NoGradGuard guard;
+    EXPECT_FALSE(GradMode::is_enabled());
+    Tensor y = exp(x) * 2 + x.reshape({2, 1}).sum();
+    EXPECT_FALSE(y.requires_grad());
+    EXPECT_EQ(y.autograd_meta(), nullptr);  // nothing kept
+    {
+      InferenceMode inner;
+      EXPECT_EQ(matmul(x, x).autograd_meta(), nullptr);
+    }
+    EXPECT_FALSE(GradMode::is_enabled());
+  }
+  EXPECT_TRUE(GradMode::is_enabled());
+  {
+    InferenceMode mode;
+    EXPECT_FALSE(softmax(x, 0).requires_grad());
+  }
+  EXPECT_TRUE((x * 2).requires_grad());
+}
+
+TEST(Autograd, GraphIsReleasedWithItsOutput) {
+  Tensor x = vec({1, 2}).requires_grad_();
+  std::weak_ptr<Node> node;
+  std::weak_ptr<Storage> saved;
+  {
+    Tensor h = exp(x);  // ExpBackward saves its output
+    saved = h.storage();
+    Tensor y = h * x;
+    node = y.autograd_meta()->grad_fn;
+    EXPECT_FALSE(node.expired());
+  }
+  EXPECT_TRUE(node.expired());
+  EXPECT_TRUE(saved.expired());
+}
+
+TEST(Autograd, InPlaceUpdateUnderNoGrad) {
+  // The hand-written SGD step of the guide: w -= lr * w.grad, without recording.
+  Tensor w = vec({1.0f}).requires_grad_();
+  (w * w).sum().backward();
+  {
+    NoGradGuard guard;
+    w.copy_(w - 0.1 * w.grad());
+  }
+  EXPECT_TRUE(w.is_leaf());
+  EXPECT_TRUE(w.requires_grad());
+  EXPECT_NEAR(w.item(), 0.8, 1e-7);
+}
+
+TEST(Autograd, RequiresGradRules) {
+  EXPECT_THROW_MSG(arange(3).requires_grad_(), "only Tensors of floating point dtype can require gradients");
+  Tensor x = vec({1}).requires_grad_();
+  Tensor y = x * 2;
+  EXPECT_THROW_MSG(y.requires_grad_(false), "you can only change requires_grad flags of leaf variables");
+  EXPECT_THROW_MSG(vec({1}).backward(), "does not require grad and does not have a grad_fn");
+  EXPECT_THROW_MSG(vec({1}).retain_grad(), "can't retain_grad on Tensor that has requires_grad=False");
+  x.requires_grad_(false);
+  EXPECT_FALSE((x * 2).requires_grad());
+  EXPECT_FALSE(gt(y, 1).requires_grad());  // bool results never require grad
+  EXPECT_FALSE(y.argmax().requires_grad());
+}
+
+TEST(Autograd, DtypeRules) {
+  const Tensor i = arange(4);
+  EXPECT_EQ((i + 1).dtype(), DType::i64);
+  EXPECT_EQ((i * 0.5).dtype(), DType::f32);
+  EXPECT_EQ((i / 2).dtype(), DType::f32);
+  EXPECT_EQ((vec({1}) + Tensor::from<double>({1})).dtype(), DType::f64);
+  EXPECT_EQ((vec({1}) * 2.5).dtype(), DType::f32);
+  EXPECT_EQ(eq(i, 2).dtype(), DType::boolean);
+  EXPECT_EQ(i.sum().dtype(), DType::i64);
+  EXPECT_EQ(i.sum().item(), 6);
+  EXPECT_EQ(exp(i).dtype(), DType::f32);
+  EXPECT_EQ(Tensor::from<uint8_t>({200, 100}).sum().item(), 300);  // no wrap-around
+  EXPECT_THROW_MSG(i.mean(), "Input dtype must be either a floating point or complex dtype");
+}
+
+TEST(Autograd, ShapeErrorsWordedLikePyTorch) {
+  EXPECT_THROW_MSG(zeros({2, 3}) + zeros({2, 4}),
+                   "The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1");
+  EXPECT_THROW_MSG(matmul(zeros({2, 3}), zeros({4, 5})), "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)");
+  EXPECT_THROW_MSG(matmul(zeros({3}), zeros({4})), "inconsistent tensor size");
+  EXPECT_THROW_MSG(matmul(arange(4).reshape({2, 2}), arange(4).reshape({2, 2})), "floating point dtype");
+  EXPECT_THROW_MSG(cat({zeros({2, 3}), zeros({2, 4})}, 0),
+                   "Sizes of tensors must match except in dimension 0. Expected size 3 but got size 4 for tensor "
+                   "number 1 in the list.");
+  EXPECT_THROW_MSG(stack({zeros({2}), zeros({3})}), "stack expects each tensor to be equal size");
+  EXPECT_THROW_MSG(index_select(zeros({3}), 0, Tensor::from<int64_t>({3})), "index out of range in self");
+  EXPECT_THROW_MSG(gather(zeros({2, 2}), 1, Tensor::from<int64_t>({{0, 2}})), "index 2 is out of bounds");
+  EXPECT_THROW_MSG(index(zeros({4, 2}), Tensor::from<bool>({true, false, true})),
+                   "The shape of the mask [3] at index 0 does not match the shape of the indexed tensor [4, 2]");
+  EXPECT_THROW_MSG(zeros({2, 3}).sum(2), "Dimension out of range");
+  EXPECT_THROW_MSG(zeros({0}).max(), "numel() == 0");
+  EXPECT_THROW_MSG(clamp(zeros({2}), std::nullopt, std::nullopt), "At least one of 'min' or 'max'");
+  EXPECT_THROW_MSG(Tensor() + zeros({1}), "undefined");
+}
+
+TEST(Autograd, BroadcastGradientsSumToInputShape) {
+  Tensor a = ones({3, 1}).requires_grad_();
+  Tensor b = ones({4}).requires_grad_();
+  (a * b).sum().backward();
+  EXPECT_EQ(a.grad().shape(), (Shape{3, 1}));
+  EXPECT_TRUE(allclose(a.grad(), full({3, 1}, 4)));
+  EXPECT_TRUE(allclose(b.grad(), full({4}, 3)));
+}
+
+TEST(Matmul, BlockedKernelMatchesReferenceLoop) {
+  // Odd sizes cross the K/N blocks (256/512) and leave partial row chunks per thread.
+  for (auto [m, k, n] : {std::array<int64_t, 3>{1, 1, 1}, {7, 300, 13}, {33, 5, 600}, {65, 257, 515}}) {
+    const Tensor a = tanh(linspace(-3, 5, m * k)).reshape({1, m, k});
+    const Tensor b = (linspace(2, -1, k * n) * linspace(1, 3, k * n)).reshape({1, k, n});
+    EXPECT_TRUE(allclose(bmm_kernel(a, b, false), bmm_kernel(a, b, true), 0, 0)) << m << "x" << k << "x" << n;
+  }
+}
+
+TEST(Random, FactoriesFollowTheGenerator) {
+  manual_seed(7);
+  const Tensor a = rand({1000});
+  manual_seed(7);
+  EXPECT_TRUE(rand({1000}).equal(a));  // same seed, same stream
+  EXPECT_GE(amin(a), 0.0);
+  EXPECT_LT(amax(a), 1.0);
+  EXPECT_NEAR(mean(a), 0.5, 0.05);
+  Generator gen(3);
+  const Tensor n = randn({20000}, DType::f32, &gen);
+  EXPECT_NEAR(mean(n), 0.0, 0.03);
+  EXPECT_NEAR((n * n).mean().item(), 1.0, 0.05);
+  const Tensor r = randint(-2, 3, {500});
+  EXPECT_EQ(r.dtype(), DType::i64);
+  EXPECT_EQ(amin(r), -2);
+  EXPECT_EQ(amax(r), 2);
+  const Tensor p = randperm(50);
+  std::set<int64_t> seen(p.data<int64_t>(), p.data<int64_t>() + 50);
+  EXPECT_EQ(seen.size(), 50u);
+  EXPECT_EQ(*seen.begin(), 0);
+  EXPECT_EQ(*seen.rbegin(), 49);
+  EXPECT_THROW_MSG(randint(3, 3, {1}), "random_ expects 'from' to be less than 'to'");
+}
+
+}  // namespace
+}  // namespace ojo::test
