@@ -1,0 +1,428 @@
+// resize (see include/ojo/imgproc/geometry.hpp), following OpenCV 4.6's resize.cpp arithmetic:
+//
+//  NEAREST  sx = min(floor(dx * (1/fx)), W-1), the same for rows; a copy of whole pixels.
+//  LINEAR   per column: fx = float((dx+0.5)*scale - 0.5), sx = floor, coefficients
+//           short(round((1-fx)*2048)), short(round(fx*2048)); clamped at the edges.
+//  CUBIC    the same with OpenCV's a = -0.75 cubic weights (float), 4 taps, replicated edges.
+//           Horizontal pass in exact int32, then the vertical pass as OpenCV computes it:
+//             LINEAR u8: ((S0>>4)*b0 >> 16) + ((S1>>4)*b1 >> 16), then (+2) >> 2.
+//             CUBIC u8:  OpenCV's SIMD and scalar code round differently, and we reproduce which
+//                        elements each handles: round(float sum of S*beta/2^22) for the first
+//                        8*k elements of a row, the integer (sum + 2^21) >> 22 for the tail.
+//  AREA     integer factors: the mean of each block ((sum+2)>>2 for 2x2 with 1, 3 or 4 channels,
+//           else round(sum * (1/area)) in float); other shrinking factors: OpenCV's float area
+//           weights (computeResizeAreaTab) accumulated in the same order; enlarging: LINEAR with
+//           area-style coefficients. An exact 2x LINEAR shrink is AREA (as OpenCV).
+#include <cfloat>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "ojo/core/parallel.hpp"
+#include "ojo/core/saturate.hpp"
+#include "ojo/imgproc/geometry.hpp"
+
+namespace ojo {
+
+namespace {
+
+constexpr int kCoefBits = 11, kCoefScale = 1 << kCoefBits;
+
+int cv_floor(double v) { return static_cast<int>(std::floor(v)); }
+
+struct Setup {
+  int64_t sw, sh, dw, dh, cn;
+  double inv_sx, inv_sy;
+  int interp;
+};
+
+Setup make_setup(const Tensor& src, Size dsize, double fx, double fy, int interp) {
+  const char* op = "resize";
+  Setup s{};
+  s.cn = check_image(src, op);
+  s.sh = src.size(0);
+  s.sw = src.size(1);
+  check(interp == INTER_NEAREST || interp == INTER_LINEAR || interp == INTER_CUBIC || interp == INTER_AREA, op,
+        "unsupported interpolation ", interp,
+        interp == INTER_LANCZOS4 || interp == INTER_LINEAR_EXACT || interp == INTER_NEAREST_EXACT
+            ? " (INTER_LANCZOS4, INTER_LINEAR_EXACT and INTER_NEAREST_EXACT are not implemented)"
+            : " (expected INTER_NEAREST, INTER_LINEAR, INTER_CUBIC or INTER_AREA)");
+  check(interp == INTER_NEAREST || src.dtype() == DType::u8, op, "interpolation ", interp, " needs a u8 image, got ",
+        dtype_name(src.dtype()), " (INTER_NEAREST takes any dtype)");
+  if (dsize.width <= 0 || dsize.height <= 0) {
+    check(dsize.width == 0 && dsize.height == 0, op, "dsize must be positive or (0, 0), got (", dsize.width, ", ",
+          dsize.height, ")");
+    check(fx > 0 && fy > 0, op, "dsize is (0, 0), so fx and fy must both be > 0, got fx=", fx, " fy=", fy);
+    s.dw = saturate_cast<int>(static_cast<double>(s.sw) * fx);
+    s.dh = saturate_cast<int>(static_cast<double>(s.sh) * fy);
+    check(s.dw > 0 && s.dh > 0, op, "fx=", fx, " fy=", fy, " give an empty ", s.dw, "x", s.dh, " result");
+    s.inv_sx = fx;
+    s.inv_sy = fy;
+  } else {
+    s.dw = dsize.width;
+    s.dh = dsize.height;
+    s.inv_sx = static_cast<double>(s.dw) / s.sw;
+    s.inv_sy = static_cast<double>(s.dh) / s.sh;
+  }
+  s.interp = interp;
+  return s;
+}
+
+Shape out_shape(const Tensor& src, const Setup& s) {
+  Shape shape = src.shape();
+  shape[0] = s.dh;
+  shape[1] = s.dw;
+  return shape;
+}
+
+// ------------------------------------------------------------------ nearest
+
+Tensor resize_nearest(const Tensor& src_in, const Setup& s, bool fast) {
+  const Tensor src = src_in.contiguous();
+  Tensor out = Tensor::empty(out_shape(src, s), src.dtype());
+  const double ifx = 1.0 / s.inv_sx, ify = 1.0 / s.inv_sy;
+  const size_t pix = src.element_size() * s.cn;
+  std::vector<int64_t> xofs(s.dw);
+  for (int64_t x = 0; x < s.dw; ++x) xofs[x] = std::min<int64_t>(cv_floor(x * ifx), s.sw - 1) * pix;
+  const uint8_t* sp = static_cast<const uint8_t*>(src.raw_data());
+  uint8_t* dp = static_cast<uint8_t*>(out.raw_data());
+  auto rows = [&](int64_t y0, int64_t y1) {
+    for (int64_t y = y0; y < y1; ++y) {
+      const uint8_t* srow = sp + std::min<int64_t>(cv_floor(y * ify), s.sh - 1) * s.sw * pix;
+      uint8_t* drow = dp + y * s.dw * pix;
+      if (pix == 1) {
+        for (int64_t x = 0; x < s.dw; ++x) drow[x] = srow[xofs[x]];
+      } else if (pix == 3) {
+        for (int64_t x = 0; x < s.dw; ++x) std::memcpy(drow + 3 * x, srow + xofs[x], 3);
+      } else {
+        for (int64_t x = 0; x < s.dw; ++x) std::memcpy(drow + x * pix, srow + xofs[x], pix);
+      }
+    }
+  };
+  if (fast) parallel_for(0, s.dh, std::max<int64_t>(1, 4096 / (s.dw * pix + 1)), rows);
+  else rows(0, s.dh);
+  return out;
+}
+
+// ------------------------------------------------------------------ linear / cubic (separable)
+
+// Coefficient tables of OpenCV's generic resize.
+struct Separable {
+  int ksize;                 // 2 (linear) or 4 (cubic)
+  std::vector<int> xofs;     // per destination element: source element of tap 1 (linear: tap 0)
+  std::vector<short> alpha;  // per destination element: ksize horizontal weights
+  int64_t xmin, xmax;        // elements before xmin / from xmax on touch the border
+  std::vector<int> yofs;     // per destination row
+  std::vector<short> beta;   // per destination row: ksize vertical weights
+};
+
+void cubic_coeffs(float x, float* c) {
+  const float A = -0.75f;
+  c[0] = ((A * (x + 1) - 5 * A) * (x + 1) + 8 * A) * (x + 1) - 4 * A;
+  c[1] = ((A + 2) * x - (A + 3)) * x * x + 1;
+  c[2] = ((A + 2) * (1 - x) - (A + 3)) * (1 - x) * (1 - x) + 1;
+  c[3] = 1.f - c[0] - c[1] - c[2];
+}
+
+Separable make_separable(const Setup& s) {
+  Separable t;
+  const bool area = s.interp == INTER_AREA, cubic = s.interp == INTER_CUBIC;
+  t.ksize = cubic ? 4 : 2;
+  const int k2 = t.ksize / 2;
+  const double scale_x = 1.0 / s.inv_sx, scale_y = 1.0 / s.inv_sy;
+  const int64_t cn = s.cn;
+  t.xofs.resize(s.dw * cn);
+  t.alpha.resize(s.dw * cn * t.ksize);
+  t.xmin = 0;
+  t.xmax = s.dw;
+  float cbuf[4];
+  for (int64_t dx = 0; dx < s.dw; ++dx) {
+    int sx;
+    float fx;
+    if (!area) {
+      fx = static_cast<float>((dx + 0.5) * scale_x - 0.5);
+      sx = static_cast<int>(std::floor(fx));
+      fx -= sx;
+    } else {
+      sx = cv_floor(dx * scale_x);
+      fx = static_cast<float>((dx + 1) - (sx + 1) * s.inv_sx);
+      fx = fx <= 0 ? 0.f : fx - static_cast<float>(std::floor(fx));
+    }
+    if (sx < k2 - 1) {
+      t.xmin = dx + 1;
+      if (sx < 0 && !cubic) fx = 0, sx = 0;
+    }
+    if (sx + k2 >= s.sw) {
+      t.xmax = std::min<int64_t>(t.xmax, dx);
+      if (sx >= s.sw - 1 && !cubic) fx = 0, sx = static_cast<int>(s.sw - 1);
+    }
+    for (int64_t k = 0; k < cn; ++k) t.xofs[dx * cn + k] = static_cast<int>(sx * cn + k);
+    if (cubic) cubic_coeffs(fx, cbuf);
+    else cbuf[0] = 1.f - fx, cbuf[1] = fx;
+    for (int64_t k = 0; k < cn * t.ksize; ++k)
+      t.alpha[dx * cn * t.ksize + k] = saturate_cast<short>(cbuf[k % t.ksize] * kCoefScale);
+  }
+  t.xmin *= cn;
+  t.xmax *= cn;
+  t.yofs.resize(s.dh);
+  t.beta.resize(s.dh * t.ksize);
+  for (int64_t dy = 0; dy < s.dh; ++dy) {
+    int sy;
+    float fy;
+    if (!area) {
+      fy = static_cast<float>((dy + 0.5) * scale_y - 0.5);
+      sy = static_cast<int>(std::floor(fy));
+      fy -= sy;
+    } else {
+      sy = cv_floor(dy * scale_y);
+      fy = static_cast<float>((dy + 1) - (sy + 1) * s.inv_sy);
+      fy = fy <= 0 ? 0.f : fy - static_cast<float>(std::floor(fy));
+    }
+    t.yofs[dy] = sy;
+    if (cubic) cubic_coeffs(fy, cbuf);
+    else cbuf[0] = 1.f - fy, cbuf[1] = fy;
+    for (int k = 0; k < t.ksize; ++k) t.beta[dy * t.ksize + k] = saturate_cast<short>(cbuf[k] * kCoefScale);
+  }
+  return t;
+}
+
+// Horizontal pass of one source row into int32 (exact).
+void hresize_row(const uint8_t* S, int* D, const Separable& t, int64_t dwidth, int64_t swidth, int64_t cn) {
+  const short* alpha = t.alpha.data();
+  if (t.ksize == 2) {
+    for (int64_t dx = 0; dx < t.xmax; ++dx) {
+      const int sx = t.xofs[dx];
+      D[dx] = S[sx] * alpha[dx * 2] + S[sx + cn] * alpha[dx * 2 + 1];
+    }
+    for (int64_t dx = t.xmax; dx < dwidth; ++dx) D[dx] = S[t.xofs[dx]] * kCoefScale;
+    return;
+  }
+  for (int64_t dx = 0; dx < dwidth; ++dx) {
+    const short* a = alpha + dx * 4;
+    const int64_t sx = t.xofs[dx] - cn;
+    if (dx >= t.xmin && dx < t.xmax) {
+      D[dx] = S[sx] * a[0] + S[sx + cn] * a[1] + S[sx + 2 * cn] * a[2] + S[sx + 3 * cn] * a[3];
+      continue;
+    }
+    int v = 0;
+    for (int j = 0; j < 4; ++j) {
+      int64_t sxj = sx + j * cn;
+      while (sxj < 0) sxj += cn;
+      while (sxj >= swidth) sxj -= cn;
+      v += S[sxj] * a[j];
+    }
+    D[dx] = v;
+  }
+}
+
+// Vertical pass: rows[k] are the ksize horizontal results, beta the row's weights.
+void vresize_row(const int* const* rows, const short* beta, uint8_t* D, int ksize, int64_t width) {
+  if (ksize == 2) {  // OpenCV's u8 linear formula (its vector and scalar code agree on it)
+    const int *S0 = rows[0], *S1 = rows[1];
+    const int b0 = beta[0], b1 = beta[1];
+    for (int64_t x = 0; x < width; ++x) {
+      const int v = (((S0[x] >> 4) * b0) >> 16) + (((S1[x] >> 4) * b1) >> 16);
+      D[x] = saturate_cast<uint8_t>((v + 2) >> 2);
+    }
+    return;
+  }
+  // Cubic: OpenCV's vector loop (8 elements at a time) rounds a float sum; its scalar tail uses
+  // the 22-bit integer sum.
+  const int64_t vend = width / 8 * 8;
+  const int *S0 = rows[0], *S1 = rows[1], *S2 = rows[2], *S3 = rows[3];
+  const float scale = 1.f / (kCoefScale * kCoefScale);
+  const float f0 = beta[0] * scale, f1 = beta[1] * scale, f2 = beta[2] * scale, f3 = beta[3] * scale;
+  for (int64_t x = 0; x < vend; ++x) {
+    const float v = static_cast<float>(S0[x]) * f0 +
+                    (static_cast<float>(S1[x]) * f1 + (static_cast<float>(S2[x]) * f2 + static_cast<float>(S3[x]) * f3));
+    D[x] = saturate_cast<uint8_t>(saturate_cast<int16_t>(saturate_cast<int>(v)));
+  }
+  for (int64_t x = vend; x < width; ++x) {
+    const int64_t v = static_cast<int64_t>(S0[x]) * beta[0] + static_cast<int64_t>(S1[x]) * beta[1] +
+                      static_cast<int64_t>(S2[x]) * beta[2] + static_cast<int64_t>(S3[x]) * beta[3];
+    D[x] = saturate_cast<uint8_t>(static_cast<int32_t>(static_cast<uint32_t>(v + (1 << 21))) >> 22);
+  }
+}
+
+Tensor resize_separable(const Tensor& src_in, const Setup& s, bool fast) {
+  const Tensor src = src_in.contiguous();
+  Tensor out = Tensor::empty(out_shape(src, s), DType::u8);
+  const Separable t = make_separable(s);
+  const int64_t dwidth = s.dw * s.cn, swidth = s.sw * s.cn;
+  const uint8_t* sp = src.data<uint8_t>();
+  uint8_t* dp = out.data<uint8_t>();
+  auto rows_fn = [&](int64_t y0, int64_t y1) {
+    const int ks = t.ksize;
+    std::vector<int> buf(ks * dwidth);
+    std::vector<int64_t> have(ks, -1);  // source row held by each buffer row (fast path cache)
+    const int* rows[4];
+    std::vector<int> next(dwidth);
+    for (int64_t dy = y0; dy < y1; ++dy) {
+      for (int k = 0; k < ks; ++k) {
+        const int64_t sy = std::clamp<int64_t>(t.yofs[dy] - ks / 2 + 1 + k, 0, s.sh - 1);
+        int* row = buf.data() + k * dwidth;
+        if (!fast || have[k] != sy) {
+          // Reuse a buffer row computed for the previous output row when possible.
+          bool copied = false;
+          if (fast)
+            for (int j = k + 1; j < ks && !copied; ++j)
+              if (have[j] == sy) {
+                std::memcpy(row, buf.data() + j * dwidth, dwidth * sizeof(int));
+                copied = true;
+              }
+          if (!copied) hresize_row(sp + sy * swidth, row, t, dwidth, swidth, s.cn);
+          have[k] = sy;
+        }
+        rows[k] = row;
+      }
+      vresize_row(rows, t.beta.data() + dy * ks, dp + dy * dwidth, ks, dwidth);
+    }
+  };
+  if (fast) parallel_for(0, s.dh, 8, rows_fn);
+  else rows_fn(0, s.dh);
+  return out;
+}
+
+// ------------------------------------------------------------------ area (shrinking)
+
+Tensor resize_area_fast(const Tensor& src_in, const Setup& s, int sx_scale, int sy_scale, bool fast) {
+  const Tensor src = src_in.contiguous();
+  Tensor out = Tensor::empty(out_shape(src, s), DType::u8);
+  const int64_t cn = s.cn, dwidth = s.dw * cn, swidth = s.sw * cn;
+  const int64_t dwidth1 = (s.sw / sx_scale) * cn;
+  const int area = sx_scale * sy_scale;
+  const float scale = 1.f / area;
+  const bool two = sx_scale == 2 && sy_scale == 2 && (cn == 1 || cn == 3 || cn == 4);
+  const uint8_t* sp = src.data<uint8_t>();
+  uint8_t* dp = out.data<uint8_t>();
+  auto rows_fn = [&](int64_t y0, int64_t y1) {
+    for (int64_t dy = y0; dy < y1; ++dy) {
+      uint8_t* D = dp + dy * dwidth;
+      const int64_t sy0 = dy * sy_scale;
+      if (sy0 >= s.sh) {
+        std::memset(D, 0, dwidth);
+        continue;
+      }
+      const int64_t w = sy0 + sy_scale <= s.sh ? dwidth1 : 0;
+      const uint8_t* S = sp + sy0 * swidth;
+      int64_t dx = 0;
+      if (two) {
+        const uint8_t* N = S + swidth;
+        for (; dx < w; ++dx) {
+          const int64_t c = dx % cn, i = (dx - c) * 2 + c;
+          D[dx] = static_cast<uint8_t>((S[i] + S[i + cn] + N[i] + N[i + cn] + 2) >> 2);
+        }
+      }
+      for (; dx < w; ++dx) {
+        const int64_t c = dx % cn, base = (dx - c) * sx_scale + c;
+        int sum = 0;
+        for (int yy = 0; yy < sy_scale; ++yy)
+          for (int xx = 0; xx < sx_scale; ++xx) sum += S[yy * swidth + base + xx * cn];
+        D[dx] = saturate_cast<uint8_t>(sum * scale);
+      }
+      for (; dx < dwidth; ++dx) {  // blocks cut by the image's right or bottom edge
+        const int64_t c = dx % cn, sx0 = (dx - c) * sx_scale + c;
+        int sum = 0, count = 0;
+        for (int yy = 0; yy < sy_scale && sy0 + yy < s.sh; ++yy)
+          for (int64_t xx = 0; xx < sx_scale * cn && sx0 + xx < swidth; xx += cn) {
+            sum += S[yy * swidth + sx0 + xx];
+            ++count;
+          }
+        D[dx] = count ? saturate_cast<uint8_t>(static_cast<float>(sum) / count) : 0;
+      }
+    }
+  };
+  if (fast) parallel_for(0, s.dh, 8, rows_fn);
+  else rows_fn(0, s.dh);
+  return out;
+}
+
+struct AreaTab {
+  int di, si;
+  float alpha;
+};
+
+std::vector<AreaTab> area_tab(int64_t ssize, int64_t dsize, int64_t cn, double scale) {
+  std::vector<AreaTab> tab;
+  for (int64_t dx = 0; dx < dsize; ++dx) {
+    const double fsx1 = dx * scale, fsx2 = fsx1 + scale;
+    const double cell = std::min(scale, ssize - fsx1);
+    int sx1 = static_cast<int>(std::ceil(fsx1)), sx2 = cv_floor(fsx2);
+    sx2 = std::min<int>(sx2, static_cast<int>(ssize - 1));
+    sx1 = std::min(sx1, sx2);
+    if (sx1 - fsx1 > 1e-3)
+      tab.push_back({static_cast<int>(dx * cn), static_cast<int>((sx1 - 1) * cn), static_cast<float>((sx1 - fsx1) / cell)});
+    for (int sx = sx1; sx < sx2; ++sx)
+      tab.push_back({static_cast<int>(dx * cn), static_cast<int>(sx * cn), static_cast<float>(1.0 / cell)});
+    if (fsx2 - sx2 > 1e-3)
+      tab.push_back({static_cast<int>(dx * cn), static_cast<int>(sx2 * cn),
+                     static_cast<float>(std::min(std::min(fsx2 - sx2, 1.), cell) / cell)});
+  }
+  return tab;
+}
+
+Tensor resize_area_general(const Tensor& src_in, const Setup& s, bool fast) {
+  const Tensor src = src_in.contiguous();
+  Tensor out = Tensor::empty(out_shape(src, s), DType::u8);
+  const int64_t cn = s.cn, dwidth = s.dw * cn, swidth = s.sw * cn;
+  const std::vector<AreaTab> xtab = area_tab(s.sw, s.dw, cn, 1.0 / s.inv_sx);
+  const std::vector<AreaTab> ytab = area_tab(s.sh, s.dh, 1, 1.0 / s.inv_sy);
+  std::vector<size_t> tabofs(s.dh + 1);  // first ytab entry of each destination row
+  for (size_t k = 0, dy = 0; k < ytab.size(); ++k)
+    if (k == 0 || ytab[k].di != ytab[k - 1].di) tabofs[dy++] = k;
+  tabofs[s.dh] = ytab.size();
+  const uint8_t* sp = src.data<uint8_t>();
+  uint8_t* dp = out.data<uint8_t>();
+  auto rows_fn = [&](int64_t y0, int64_t y1) {
+    std::vector<float> buf(dwidth), sum(dwidth);
+    for (int64_t dy = y0; dy < y1; ++dy) {
+      std::fill(sum.begin(), sum.end(), 0.f);
+      for (size_t j = tabofs[dy]; j < tabofs[dy + 1]; ++j) {
+        const float beta = ytab[j].alpha;
+        const uint8_t* S = sp + ytab[j].si * swidth;
+        std::fill(buf.begin(), buf.end(), 0.f);
+        for (const AreaTab& x : xtab)
+          for (int64_t c = 0; c < cn; ++c) buf[x.di + c] = buf[x.di + c] + S[x.si + c] * x.alpha;
+        if (j == tabofs[dy])
+          for (int64_t dx = 0; dx < dwidth; ++dx) sum[dx] = beta * buf[dx];
+        else
+          for (int64_t dx = 0; dx < dwidth; ++dx) sum[dx] += beta * buf[dx];
+      }
+      uint8_t* D = dp + dy * dwidth;
+      for (int64_t dx = 0; dx < dwidth; ++dx) D[dx] = saturate_cast<uint8_t>(sum[dx]);
+    }
+  };
+  if (fast) parallel_for(0, s.dh, 4, rows_fn);
+  else rows_fn(0, s.dh);
+  return out;
+}
+
+Tensor resize_impl(const Tensor& src, Size dsize, double fx, double fy, int interpolation, bool fast) {
+  const Setup s0 = make_setup(src, dsize, fx, fy, interpolation);
+  if (s0.dw == s0.sw && s0.dh == s0.sh) return src.clone();
+  Setup s = s0;
+  if (s.interp == INTER_NEAREST) return resize_nearest(src, s, fast);
+  const double scale_x = 1.0 / s.inv_sx, scale_y = 1.0 / s.inv_sy;
+  const int iscale_x = saturate_cast<int>(scale_x), iscale_y = saturate_cast<int>(scale_y);
+  const bool area_fast = std::abs(scale_x - iscale_x) < DBL_EPSILON && std::abs(scale_y - iscale_y) < DBL_EPSILON;
+  if (s.interp == INTER_LINEAR && area_fast && iscale_x == 2 && iscale_y == 2) s.interp = INTER_AREA;
+  if (s.interp == INTER_AREA && scale_x >= 1 && scale_y >= 1) {
+    if (area_fast) return resize_area_fast(src, s, iscale_x, iscale_y, fast);
+    return resize_area_general(src, s, fast);
+  }
+  return resize_separable(src, s, fast);
+}
+
+}  // namespace
+
+Tensor resize(const Tensor& src, Size dsize, double fx, double fy, int interpolation) {
+  return resize_impl(src, dsize, fx, fy, interpolation, true);
+}
+
+namespace ref {
+Tensor resize(const Tensor& src, Size dsize, double fx, double fy, int interpolation) {
+  return resize_impl(src, dsize, fx, fy, interpolation, false);
+}
+}  // namespace ref
+
+}  // namespace ojo
