@@ -215,15 +215,25 @@ void hresize_row(const uint8_t* S, int* D, const Separable& t, int64_t dwidth, i
   }
 }
 
+// ((S0>>4)*b0 >> 16) + ((S1>>4)*b1 >> 16), (+2) >> 2, saturated: written in 16-bit lanes so it
+// vectorises to pmulhw (S>>4 <= 32640 and the weights fit int16, as in OpenCV's own kernel).
+__attribute__((target_clones("avx2", "default"))) void vresize_linear_u8(const int* __restrict S0,
+                                                                        const int* __restrict S1, int16_t b0,
+                                                                        int16_t b1, uint8_t* __restrict D,
+                                                                        int64_t width) {
+  for (int64_t x = 0; x < width; ++x) {
+    const int16_t s0 = static_cast<int16_t>(S0[x] >> 4), s1 = static_cast<int16_t>(S1[x] >> 4);
+    const int16_t m0 = static_cast<int16_t>((s0 * b0) >> 16), m1 = static_cast<int16_t>((s1 * b1) >> 16);
+    const int v = (m0 + m1 + 2) >> 2;
+    D[x] = static_cast<uint8_t>(v < 0 ? 0 : v > 255 ? 255 : v);
+  }
+}
+
 // Vertical pass: rows[k] are the ksize horizontal results, beta the row's weights.
 void vresize_row(const int* const* rows, const short* beta, uint8_t* D, int ksize, int64_t width) {
   if (ksize == 2) {  // OpenCV's u8 linear formula (its vector and scalar code agree on it)
     const int *S0 = rows[0], *S1 = rows[1];
-    const int b0 = beta[0], b1 = beta[1];
-    for (int64_t x = 0; x < width; ++x) {
-      const int v = (((S0[x] >> 4) * b0) >> 16) + (((S1[x] >> 4) * b1) >> 16);
-      D[x] = saturate_cast<uint8_t>((v + 2) >> 2);
-    }
+    vresize_linear_u8(S0, S1, beta[0], beta[1], D, width);
     return;
   }
   // Cubic: OpenCV's vector loop (8 elements at a time) rounds a float sum; its scalar tail uses
