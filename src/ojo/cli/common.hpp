@@ -17,11 +17,15 @@ namespace ojo::cli {
 
 void register_info(CLI::App& app);
 void register_convert(CLI::App& app);
+void register_morphology(CLI::App& app);  // erode, dilate, morphologyex, getstructuringelement
+void register_geometry(CLI::App& app);    // resize, flip, getrotationmatrix2d
 
 // Subcommands in the order `ojo --help` lists them.
 inline constexpr void (*kCommands[])(CLI::App&) = {
     register_info,
     register_convert,
+    register_morphology,
+    register_geometry,
 };
 
 // Thrown by a command that already reported its errors on stderr (e.g. `info` on several files,

@@ -1,0 +1,69 @@
+// ctest-labels: opencv
+// `ojo resize | flip | getrotationmatrix2d` as a subprocess; OpenCV is the oracle.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "test_util.hpp"
+
+namespace fs = std::filesystem;
+using namespace ojo::test;
+
+namespace {
+
+std::string ojo_bin() {
+  if (const char* env = std::getenv("OJO_BIN")) return env;
+  return (fs::read_symlink("/proc/self/exe").parent_path() / "ojo").string();
+}
+
+int run(const std::string& args, const std::string& out, const std::string& err) {
+  const int status = std::system((ojo_bin() + " " + args + " >" + out + " 2>" + err).c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+const std::string kChelsea = skimage_dir() + "/chelsea.png";
+
+}  // namespace
+
+TEST(GeometryCli, ResizeAndFlipMatchOpenCV) {
+  TempDir dir;
+  const cv::Mat bgr = cv::imread(kChelsea, cv::IMREAD_COLOR);
+  cv::Mat expected;
+  ASSERT_EQ(run("resize --dsize 200,133 --interpolation INTER_CUBIC " + kChelsea + " " + dir.path("r.png"),
+                dir.path("out"), dir.path("err")),
+            0);
+  cv::resize(bgr, expected, cv::Size(200, 133), 0, 0, cv::INTER_CUBIC);
+  EXPECT_EQ(cv::norm(cv::imread(dir.path("r.png"), cv::IMREAD_COLOR), expected, cv::NORM_INF), 0);
+  ASSERT_EQ(run("resize --fx 0.5 --fy 0.5 --interpolation AREA " + kChelsea + " " + dir.path("a.png"), dir.path("out"),
+                dir.path("err")),
+            0);
+  cv::resize(bgr, expected, cv::Size(), 0.5, 0.5, cv::INTER_AREA);
+  EXPECT_EQ(cv::norm(cv::imread(dir.path("a.png"), cv::IMREAD_COLOR), expected, cv::NORM_INF), 0);
+  ASSERT_EQ(run("flip --flip-code -1 " + kChelsea + " " + dir.path("f.png"), dir.path("out"), dir.path("err")), 0);
+  cv::flip(bgr, expected, -1);
+  EXPECT_EQ(cv::norm(cv::imread(dir.path("f.png"), cv::IMREAD_COLOR), expected, cv::NORM_INF), 0);
+}
+
+TEST(GeometryCli, RotationMatrixAsJson) {
+  TempDir dir;
+  ASSERT_EQ(run("getrotationmatrix2d --center 10,20 --angle 90", dir.path("out"), dir.path("err")), 0);
+  const std::string json = read_bytes(dir.path("out"));
+  EXPECT_EQ(json.rfind("[[", 0), 0u) << json;
+  EXPECT_NE(json.find("-10.0"), std::string::npos) << json;  // (1-a)*cx - b*cy with a=0 (approx), b=1
+}
+
+TEST(GeometryCli, BadInputExitsNonZeroWithMessageAndNoOutput) {
+  TempDir dir;
+  EXPECT_EQ(run("resize " + kChelsea + " " + dir.path("x.png"), dir.path("out"), dir.path("err")), 1);
+  EXPECT_NE(read_bytes(dir.path("err")).find("fx and fy must both be > 0"), std::string::npos);
+  EXPECT_EQ(run("resize --dsize 10,10 --interpolation BOGUS " + kChelsea + " " + dir.path("x.png"), dir.path("out"),
+                dir.path("err")),
+            1);
+  EXPECT_NE(read_bytes(dir.path("err")).find("unknown value 'BOGUS'"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir.path("x.png")));
+}
