@@ -1,0 +1,180 @@
+// medianBlur (cv::medianBlur): the median of each ksize x ksize window, BORDER_REPLICATE.
+//
+// ksize 3 and 5 (any supported dtype) run a median selection network on whole rows: the window's
+// ksize^2 values are "wires" (shifted rows), and each compare-exchange is an element-wise min/max
+// over the row, which vectorises. The network is Batcher's odd-even merge sort pruned to the
+// comparators the middle output depends on. Larger windows (uint8 only, as OpenCV) slide a
+// two-level 16 x 16-bin histogram along each row. Medians are exact, so results equal OpenCV's.
+#include <algorithm>
+#include <array>
+
+#include "filter_engine.hpp"
+#include "ojo/imgproc/filter.hpp"
+
+namespace ojo {
+
+using namespace filter_detail;
+
+namespace {
+
+using Comparators = std::vector<std::pair<int, int>>;
+
+// Batcher's odd-even merge sort on `n` wires, then pruned to what output `keep` needs; wires >= `live`
+// hold +infinity, so comparators against them are dropped (they never move a finite value).
+Comparators median_network(int live) {
+  int n = 1;
+  while (n < live) n *= 2;
+  Comparators all;
+  for (int p = 1; p < n; p *= 2)
+    for (int k = p; k >= 1; k /= 2)
+      for (int j = k % p; j + k < n; j += 2 * k)
+        for (int i = 0; i < std::min(k, n - j - k); ++i)
+          if ((i + j) / (2 * p) == (i + j + k) / (2 * p)) all.emplace_back(i + j, i + j + k);
+  // Comparators touching an infinite wire at the max side do nothing (min goes low, inf stays high).
+  Comparators live_only;
+  for (auto [a, b] : all)
+    if (b < live) live_only.emplace_back(a, b);
+  std::vector<bool> needed(n, false);
+  needed[live / 2] = true;
+  Comparators pruned;
+  for (auto it = live_only.rbegin(); it != live_only.rend(); ++it)
+    if (needed[it->first] || needed[it->second]) {
+      pruned.push_back(*it);
+      needed[it->first] = needed[it->second] = true;
+    }
+  std::reverse(pruned.begin(), pruned.end());
+  return pruned;
+}
+
+template <class T>
+OJO_CLONES void compare_exchange(T* __restrict lo, T* __restrict hi, int64_t n) {
+  for (int64_t x = 0; x < n; ++x) {
+    const T a = lo[x], b = hi[x];
+    lo[x] = std::min(a, b);
+    hi[x] = std::max(a, b);
+  }
+}
+
+template <class T>
+void median_network_rows(const Tensor& in, Tensor& dst, int64_t H, int64_t W, int64_t C, int ksize) {
+  const int r = ksize / 2, nw = ksize * ksize;
+  static thread_local Comparators net3 = median_network(9), net5 = median_network(25);
+  const Comparators& net = ksize == 3 ? net3 : ksize == 5 ? net5 : median_network(nw);
+  const int64_t n = W * C;
+  const std::vector<int64_t> xmap = border_map(W, r, r, BORDER_REPLICATE);
+  const T* base = in.data<T>();
+  T* out = dst.data<T>();
+  stream_rows<T>(
+      H, (W + 2 * r) * C, ksize, r, BORDER_REPLICATE,
+      [&](int64_t sy, T* row) { pad_row(base + sy * n, W, C, xmap, r, row); },
+      [&](int64_t y, const T* const* rows) {
+        thread_local std::vector<T> wires;
+        wires.resize(static_cast<size_t>(nw * n));
+        for (int i = 0; i < ksize; ++i)
+          for (int j = 0; j < ksize; ++j) std::copy(rows[i] + j * C, rows[i] + j * C + n, wires.data() + (i * ksize + j) * n);
+        for (auto [a, b] : net) compare_exchange(wires.data() + a * n, wires.data() + b * n, n);
+        std::copy(wires.data() + (nw / 2) * n, wires.data() + (nw / 2 + 1) * n, out + y * n);
+      });
+}
+
+// uint8, any odd ksize: per row, a histogram of the window slides along x (coarse 16 bins + fine 256).
+void median_histogram_u8(const Tensor& in, Tensor& dst, int64_t H, int64_t W, int64_t C, int ksize) {
+  const int r = ksize / 2;
+  const int half = ksize * ksize / 2;
+  const uint8_t* s = in.data<uint8_t>();
+  uint8_t* o = dst.data<uint8_t>();
+  parallel_for(0, H * C, 8, [&](int64_t lo, int64_t hi) {
+    for (int64_t yc = lo; yc < hi; ++yc) {
+      const int64_t y = yc / C, c = yc % C;
+      std::array<int, 256> fine{};
+      std::array<int, 16> coarse{};
+      auto add_col = [&](int64_t x, int d) {
+        const int64_t sx = std::clamp<int64_t>(x, 0, W - 1);
+        for (int i = -r; i <= r; ++i) {
+          const int64_t sy = std::clamp<int64_t>(y + i, 0, H - 1);
+          const uint8_t v = s[(sy * W + sx) * C + c];
+          fine[v] += d;
+          coarse[v >> 4] += d;
+        }
+      };
+      for (int64_t x = -r; x <= r; ++x) add_col(x, 1);
+      for (int64_t x = 0; x < W; ++x) {
+        if (x > 0) {
+          add_col(x - r - 1, -1);
+          add_col(x + r, 1);
+        }
+        int seen = 0, b = 0;
+        while (seen + coarse[b] <= half) seen += coarse[b++];
+        int v = b * 16;
+        while (seen + fine[v] <= half) seen += fine[v++];
+        o[(y * W + x) * C + c] = static_cast<uint8_t>(v);
+      }
+    }
+  });
+}
+
+void check_median(const Tensor& src, int ksize, int64_t C) {
+  const char* op = "medianBlur";
+  if (ksize < 1 || ksize % 2 == 0) fail(op, "ksize must be odd and >= 1, got ", ksize);
+  if (ksize > 255) fail(op, "ksize must be at most 255, got ", ksize);
+  const DType t = src.dtype();
+  if (t != DType::u8 && t != DType::u16 && t != DType::i16 && t != DType::f32)
+    fail(op, "unsupported dtype ", dtype_name(t), " (expected uint8, uint16, int16 or float32)");
+  if (ksize > 5 && (t != DType::u8 || C == 2))
+    fail(op, "ksize ", ksize, " needs a uint8 image with 1, 3 or 4 channels (got ", dtype_name(t), " with ", C,
+         " channels); ksize 3 and 5 accept uint16, int16 and float32 too");
+}
+
+}  // namespace
+
+Tensor medianBlur(const Tensor& src, int ksize) {
+  int64_t H, W, C;
+  const Tensor in = image_rows(src, "medianBlur", H, W, C);
+  check_median(in, ksize, C);
+  if (ksize == 1) return in.clone();
+  Tensor dst = Tensor::empty(in.shape(), in.dtype());
+  if (ksize > 5) {
+    median_histogram_u8(in, dst, H, W, C, ksize);
+    return dst;
+  }
+  visit_dtype(in.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (std::is_same_v<T, uint8_t> || std::is_same_v<T, uint16_t> || std::is_same_v<T, int16_t> ||
+                  std::is_same_v<T, float>)
+      median_network_rows<T>(in, dst, H, W, C, ksize);
+  });
+  return dst;
+}
+
+namespace ref {
+
+// Plain loops: gather the replicated window, nth_element.
+Tensor medianBlur(const Tensor& src, int ksize) {
+  int64_t H, W, C;
+  const Tensor in = image_rows(src, "medianBlur", H, W, C);
+  check_median(in, ksize, C);
+  Tensor dst = Tensor::empty(in.shape(), in.dtype());
+  const int r = ksize / 2;
+  visit_dtype(in.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (!std::is_same_v<T, bool>) {
+      const T* s = in.data<T>();
+      T* o = dst.data<T>();
+      std::vector<T> win;
+      for (int64_t y = 0; y < H; ++y)
+        for (int64_t x = 0; x < W; ++x)
+          for (int64_t c = 0; c < C; ++c) {
+            win.clear();
+            for (int i = -r; i <= r; ++i)
+              for (int j = -r; j <= r; ++j)
+                win.push_back(s[(std::clamp<int64_t>(y + i, 0, H - 1) * W + std::clamp<int64_t>(x + j, 0, W - 1)) * C + c]);
+            std::nth_element(win.begin(), win.begin() + win.size() / 2, win.end());
+            o[(y * W + x) * C + c] = win[win.size() / 2];
+          }
+    }
+  });
+  return dst;
+}
+
+}  // namespace ref
+}  // namespace ojo
