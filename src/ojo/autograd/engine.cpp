@@ -65,9 +65,10 @@ Tensor record(const char* name, Tensor output, const std::vector<Tensor>& inputs
 Tensor detail::record_view(const Tensor& in, Tensor out, const char* op, ViewKind kind,
                            std::function<Tensor(const Tensor&)> replay) {
   out.set_autograd_meta(nullptr);
-  std::string name = op;
-  name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
-  name = (name == "To" ? "ToCopy" : name) + "Backward0";
+  std::string name(1, static_cast<char>(std::toupper(static_cast<unsigned char>(op[0]))));
+  name.append(op + 1);
+  if (name == "To") name.append("Copy");
+  name.append("Backward0");
   const Shape shape = in.shape();
   const DType dtype = in.dtype();
   Node::Rule rule;

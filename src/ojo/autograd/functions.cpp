@@ -59,7 +59,10 @@ Tensor same_unary(const Tensor& x, F f) {
   return unary_map(x, x.dtype(), x.dtype(), f);
 }
 Tensor sign(const Tensor& x) {
-  return same_unary(x, [](auto v) { return static_cast<decltype(v)>((v > 0) - (v < 0)); });
+  return same_unary(x, [](auto v) {
+    if constexpr (std::is_same_v<decltype(v), bool>) return v;
+    else return static_cast<decltype(v)>((v > 0) - (v < 0));
+  });
 }
 }  // namespace
 
@@ -171,7 +174,10 @@ Tensor sqrt(const Tensor& x) {
 }
 
 Tensor abs(const Tensor& x) {
-  Tensor y = same_unary(x, [](auto v) { return v < 0 ? static_cast<decltype(v)>(-v) : v; });
+  Tensor y = same_unary(x, [](auto v) {
+    if constexpr (std::is_unsigned_v<decltype(v)>) return v;
+    else return v < 0 ? static_cast<decltype(v)>(-v) : v;
+  });
   if (!any_requires_grad({x})) return y;
   return record("AbsBackward0", y, {x}, [x = x.detach()](const Tensor& g) -> Grads { return {g * sign(x)}; });
 }
@@ -338,7 +344,7 @@ Tensor Tensor::sum(const std::vector<int64_t>& dims_in, bool keepdim) const {
   Tensor y = kernels::sum(*this, dims, keepdim);
   if (!any_requires_grad({*this})) return y;
   const Shape kd = kernels::sum(zeros(shape_, DType::u8), dims, true).shape();
-  return record("SumBackward1", y, {*this}, [kd, in = shape_](const Tensor& g) -> Grads {
+  return record(dims_in.empty() ? "SumBackward0" : "SumBackward1", y, {*this}, [kd, in = shape_](const Tensor& g) -> Grads {
     return {spread(g, kd, in)};
   });
 }
@@ -357,7 +363,7 @@ Tensor Tensor::mean(const std::vector<int64_t>& dims_in, bool keepdim) const {
   if (total.numel() == 0 || count == 0) y = full(total.shape(), NAN, dtype_);
   if (!any_requires_grad({*this})) return y;
   const Shape kd = kernels::sum(zeros(shape_, DType::u8), dims, true).shape();
-  return record("MeanBackward1", y, {*this}, [kd, in = shape_, count](const Tensor& g) -> Grads {
+  return record(dims_in.empty() ? "MeanBackward0" : "MeanBackward1", y, {*this}, [kd, in = shape_, count](const Tensor& g) -> Grads {
     return {spread(g, kd, in) / static_cast<double>(count)};
   });
 }

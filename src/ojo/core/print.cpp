@@ -157,6 +157,9 @@ std::string Tensor::str() const {
     collect(*this, summarize, shown);
     body = tensor_str(*this, indent, summarize, Formatter(dtype_, shown));
   }
+  // Autograd state, as torch: grad_fn=<MulBackward0> for results, requires_grad=True for leaves.
+  if (const std::string fn = grad_fn_name(); !fn.empty()) suffixes.push_back("grad_fn=<" + fn + ">");
+  else if (requires_grad()) suffixes.push_back("requires_grad=True");
   std::string s = prefix + body;
   const size_t newline = s.rfind('\n');
   int64_t last_line = static_cast<int64_t>(s.size()) -
