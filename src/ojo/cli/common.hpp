@@ -19,6 +19,9 @@ void register_info(CLI::App& app);
 void register_convert(CLI::App& app);
 void register_morphology(CLI::App& app);  // erode, dilate, morphologyex, getstructuringelement
 void register_geometry(CLI::App& app);    // resize, flip, getrotationmatrix2d
+void register_color(CLI::App& app);       // cvtcolor
+void register_mask(CLI::App& app);        // inrange, bitwise_*, setto, chromakey
+void register_channels(CLI::App& app);    // split, merge
 
 // Subcommands in the order `ojo --help` lists them.
 inline constexpr void (*kCommands[])(CLI::App&) = {
@@ -26,6 +29,9 @@ inline constexpr void (*kCommands[])(CLI::App&) = {
     register_convert,
     register_morphology,
     register_geometry,
+    register_color,
+    register_mask,
+    register_channels,
 };
 
 // Thrown by a command that already reported its errors on stderr (e.g. `info` on several files,
