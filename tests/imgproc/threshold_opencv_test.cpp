@@ -165,3 +165,76 @@ TEST(ThresholdVsOpenCV, BadInput) {
   EXPECT_THROW_MSG(threshold(zeros({4}, DType::u8), 0, 255, THRESH_BINARY), "expected an image");
   EXPECT_THROW_MSG(ref::threshold(gray, 0, 255, 5), "unknown threshold type 5");
 }
+
+namespace {
+void expect_adaptive_matches(const Tensor& src, double maxValue, int method, int type, int block, double C,
+                             const std::string& label) {
+  cv::Mat expected;
+  cv::adaptiveThreshold(to_cv(src), expected, maxValue, method, type, block, C);
+  const std::string where = label + " method=" + std::to_string(method) + " type=" + std::to_string(type) +
+                            " block=" + std::to_string(block) + " C=" + std::to_string(C) +
+                            " maxValue=" + std::to_string(maxValue);
+  // MEAN_C is bit-exact. GAUSSIAN_C rounds a float32 GaussianBlur to u8; ojo's float blur is not
+  // bit-identical to OpenCV's AVX2/FMA one (filter.hpp: 1e-5 relative), so a pixel whose mean lies
+  // within float rounding of .5 may land on the other side: allow 1 pixel in 10^4 to differ.
+  const Tensor want = from_cv(expected);
+  const int64_t allowed = method == ADAPTIVE_THRESH_MEAN_C ? 0 : want.numel() / 10000;
+  auto check = [&](const Tensor& got, const std::string& what) {
+    ASSERT_EQ(got.shape(), want.shape()) << what;
+    const Tensor g = got.contiguous();
+    int64_t bad = 0;
+    for (int64_t i = 0; i < g.numel(); ++i) bad += g.data<uint8_t>()[i] != want.data<uint8_t>()[i];
+    EXPECT_LE(bad, allowed) << what << ": " << bad << " of " << g.numel() << " pixels differ";
+  };
+  for (int threads : {1, 2}) {
+    set_num_threads(threads);
+    check(adaptiveThreshold(src, maxValue, method, type, block, C), where + " threads=" + std::to_string(threads));
+  }
+  if (src.numel() <= 65536 || block <= 11)  // the reference filters are slow for big windows
+    check(ref::adaptiveThreshold(src, maxValue, method, type, block, C), where + " (ref)");
+}
+}  // namespace
+
+TEST(AdaptiveThresholdVsOpenCV, PhotosEveryMethodTypeAndBlock) {
+  for (const char* name : {"camera.png", "page.png", "text.png"}) {
+    const Tensor gray = photo_gray(name);
+    for (int method : {ADAPTIVE_THRESH_MEAN_C, ADAPTIVE_THRESH_GAUSSIAN_C})
+      for (int type : {THRESH_BINARY, THRESH_BINARY_INV})
+        for (int block : {3, 11, 31})
+          for (double C : {2.0, 0.0, -3.5})
+            expect_adaptive_matches(gray, 255, method, type, block, C, name);
+  }
+}
+
+TEST(AdaptiveThresholdVsOpenCV, MaxValueCAndEdgeShapes) {
+  const Tensor gray = photo_gray("coins.png");
+  for (double maxValue : {255.0, 100.5, 300.0, -1.0, 0.0})
+    for (double C : {1e9, -1e9, 255.0, -300.0})
+      expect_adaptive_matches(gray.index({Slice(0, 40), Slice(0, 50)}), maxValue, ADAPTIVE_THRESH_MEAN_C,
+                              THRESH_BINARY, 5, C, "coins crop");
+  const std::vector<Tensor> inputs = {full({1, 1}, 9, DType::u8),     gray.index({Slice(3, 4)}),
+                                      gray.index({Slice(), Slice(5, 6)}), gray.index({Slice(20, 37), Slice(40, 71)}),
+                                      gray.index({Slice(None, None, -1), Slice(None, None, -2)}),
+                                      zeros({9, 9}, DType::u8),      full({8, 10}, 255, DType::u8)};
+  for (const Tensor& src : inputs)
+    for (int method : {ADAPTIVE_THRESH_MEAN_C, ADAPTIVE_THRESH_GAUSSIAN_C})
+      for (int block : {3, 7, 41})  // 41: larger than the small images
+        expect_adaptive_matches(src, 255, method, THRESH_BINARY_INV, block, 1, "shape " + shape_str(src.shape()));
+}
+
+TEST(AdaptiveThresholdVsOpenCV, BadInput) {
+  const Tensor gray = zeros({8, 8}, DType::u8);
+  EXPECT_THROW_MSG(adaptiveThreshold(gray, 255, ADAPTIVE_THRESH_MEAN_C, THRESH_BINARY, 4, 2),
+                   "adaptiveThreshold: blockSize must be odd and > 1 (3, 5, 7, ...), got 4");
+  EXPECT_THROW_MSG(adaptiveThreshold(gray, 255, ADAPTIVE_THRESH_MEAN_C, THRESH_BINARY, 1, 2), "got 1");
+  EXPECT_THROW_MSG(adaptiveThreshold(gray, 255, ADAPTIVE_THRESH_MEAN_C, THRESH_BINARY, -3, 2), "got -3");
+  EXPECT_THROW_MSG(adaptiveThreshold(gray, 255, 2, THRESH_BINARY, 3, 2), "unknown adaptiveMethod 2");
+  EXPECT_THROW_MSG(adaptiveThreshold(gray, 255, ADAPTIVE_THRESH_MEAN_C, THRESH_TRUNC, 3, 2),
+                   "unknown thresholdType 2 (expected THRESH_BINARY or THRESH_BINARY_INV)");
+  EXPECT_THROW_MSG(adaptiveThreshold(zeros({8, 8, 3}, DType::u8), 255, ADAPTIVE_THRESH_MEAN_C, THRESH_BINARY, 3, 2),
+                   "expected a one-channel uint8 image, got uint8 [8, 8, 3]");
+  EXPECT_THROW_MSG(adaptiveThreshold(gray.to(DType::f32), 255, ADAPTIVE_THRESH_MEAN_C, THRESH_BINARY, 3, 2),
+                   "got float32");
+  EXPECT_THROW_MSG(adaptiveThreshold(zeros({0, 8}, DType::u8), 255, ADAPTIVE_THRESH_MEAN_C, THRESH_BINARY, 3, 2),
+                   "image is empty");
+}
