@@ -257,8 +257,18 @@ void sep_int_impl(const Tensor& src, Tensor& dst, int64_t H, int64_t W, int64_t 
         thread_local std::vector<int32_t> acc;
         acc.resize(static_cast<size_t>(n));
         int_col<R>(rows, ky.data(), kh, idelta, acc.data(), n);
-        if (shift > 0)
-          for (int64_t x = 0; x < n; ++x) acc[x] >>= shift;
+        if (shift > 0) {
+          // OpenCV's SIMD loops (32-, 16- then 4-wide on AVX2: the first floor(n / 4) * 4 values)
+          // round the exact value half to even in float; its scalar tail adds 2^(shift-1) and shifts
+          // (half up). idelta holds the half-up bias; take it back out where ties go to even.
+          const int64_t simd_end = n / 4 * 4;
+          const int32_t half = 1 << (shift - 1);
+          for (int64_t x = 0; x < simd_end; ++x) {
+            const int32_t v = acc[x] - half;
+            acc[x] = (v + (half - 1) + ((v >> shift) & 1)) >> shift;
+          }
+          for (int64_t x = simd_end; x < n; ++x) acc[x] >>= shift;
+        }
         switch (dst.dtype()) {
           case DType::i16: int_to_i16(acc.data(), dst.data<int16_t>() + y * n, n); break;
           case DType::u8: int_to_u8(acc.data(), dst.data<uint8_t>() + y * n, n); break;
