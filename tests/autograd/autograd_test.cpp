@@ -41,6 +41,13 @@ TEST(Autograd, NonLeafGradUndefinedUnlessRetained) {
   EXPECT_TRUE(allclose(x.grad(), vec({8, 16})));  // d/dx (2x)^2 = 8x
 }
 
+TEST(Autograd, PrintedLikeTorch) {
+  Tensor w = vec({0.3367f}).requires_grad_();
+  EXPECT_EQ(w.str(), "tensor([0.3367], requires_grad=True)");
+  EXPECT_EQ((w * 2).sum().str(), "tensor(0.6734, grad_fn=<SumBackward0>)");
+  EXPECT_EQ(w.detach().str(), "tensor([0.3367])");
+}
+
 TEST(Autograd, ExplicitGradientForNonScalars) {
   Tensor x = vec({1, 2, 3}).requires_grad_();
   Tensor y = x * x;
