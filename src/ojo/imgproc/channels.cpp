@@ -16,27 +16,41 @@ int64_t channels_of(const Tensor& t) { return t.dim() == 3 ? t.size(2) : 1; }
 // Byte-level strided copy between interleaved and planar layouts, elem bytes per element.
 template <class E>
 void deinterleave(const E* src, E* const* planes, int64_t n, int64_t cn, int64_t p0, int64_t p1) {
+  // Local restrict pointers: byte stores could otherwise alias `planes` and stop vectorisation.
   if (cn == 3) {
-    for (int64_t i = p0; i < p1; ++i) planes[0][i] = src[3 * i], planes[1][i] = src[3 * i + 1], planes[2][i] = src[3 * i + 2];
+    E* __restrict d0 = planes[0];
+    E* __restrict d1 = planes[1];
+    E* __restrict d2 = planes[2];
+    const E* __restrict s = src;
+    for (int64_t i = p0; i < p1; ++i) d0[i] = s[3 * i], d1[i] = s[3 * i + 1], d2[i] = s[3 * i + 2];
     return;
   }
-  for (int64_t c = 0; c < cn; ++c)
-    for (int64_t i = p0; i < p1; ++i) planes[c][i] = src[cn * i + c];
+  for (int64_t c = 0; c < cn; ++c) {
+    E* __restrict d = planes[c];
+    const E* __restrict s = src;
+    for (int64_t i = p0; i < p1; ++i) d[i] = s[cn * i + c];
+  }
   (void)n;
 }
 
 template <class E>
 void interleave(const E* const* planes, const int64_t* plane_cn, int64_t nplanes, E* dst, int64_t cn, int64_t p0,
                 int64_t p1) {
+  E* __restrict d = dst;
   if (cn == 3 && nplanes == 3) {
-    for (int64_t i = p0; i < p1; ++i) dst[3 * i] = planes[0][i], dst[3 * i + 1] = planes[1][i], dst[3 * i + 2] = planes[2][i];
+    const E* __restrict s0 = planes[0];
+    const E* __restrict s1 = planes[1];
+    const E* __restrict s2 = planes[2];
+    for (int64_t i = p0; i < p1; ++i) d[3 * i] = s0[i], d[3 * i + 1] = s1[i], d[3 * i + 2] = s2[i];
     return;
   }
   int64_t c0 = 0;
   for (int64_t k = 0; k < nplanes; ++k) {
-    for (int64_t c = 0; c < plane_cn[k]; ++c)
-      for (int64_t i = p0; i < p1; ++i) dst[cn * i + c0 + c] = planes[k][plane_cn[k] * i + c];
-    c0 += plane_cn[k];
+    const int64_t pcn = plane_cn[k];
+    const E* __restrict s = planes[k];
+    for (int64_t c = 0; c < pcn; ++c)
+      for (int64_t i = p0; i < p1; ++i) d[cn * i + c0 + c] = s[pcn * i + c];
+    c0 += pcn;
   }
 }
 

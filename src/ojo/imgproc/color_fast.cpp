@@ -6,6 +6,7 @@
 // The pair trick works per 128-bit block (interleave lower/upper halves, then pack), so the lane
 // order comes out right on every target.
 #include <cstdint>
+#include <utility>
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "../src/ojo/imgproc/color_fast.cpp"  // found through include/
@@ -61,6 +62,29 @@ int64_t GrayRowU8(const uint8_t* src, uint8_t* dst, int64_t n, int scn, int c0, 
 #endif
 }
 
+// Channel reorder / alpha add-drop (scn, dcn in {3, 4}), or gray -> 3/4 channels when scn == 1.
+int64_t ShuffleU8(const uint8_t* src, uint8_t* dst, int64_t n, int scn, int dcn, bool swap) {
+#if HWY_TARGET == HWY_SCALAR
+  (void)src, (void)dst, (void)n, (void)scn, (void)dcn, (void)swap;
+  return 0;
+#else
+  const hn::ScalableTag<uint8_t> d;
+  const int64_t N = static_cast<int64_t>(hn::Lanes(d));
+  const auto opaque = hn::Set(d, uint8_t{255});
+  int64_t i = 0;
+  for (; i + N <= n; i += N) {
+    hn::Vec<decltype(d)> a, b, c, e = opaque;
+    if (scn == 1) a = b = c = hn::LoadU(d, src + i);
+    else if (scn == 3) hn::LoadInterleaved3(d, src + i * 3, a, b, c);
+    else hn::LoadInterleaved4(d, src + i * 4, a, b, c, e);
+    if (swap) std::swap(a, c);
+    if (dcn == 3) hn::StoreInterleaved3(a, b, c, d, dst + i * 3);
+    else hn::StoreInterleaved4(a, b, c, e, d, dst + i * 4);
+  }
+  return i;
+#endif
+}
+
 }  // namespace ojo::color_detail::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
@@ -68,6 +92,11 @@ HWY_AFTER_NAMESPACE();
 namespace ojo::color_detail {
 
 HWY_EXPORT(GrayRowU8);
+HWY_EXPORT(ShuffleU8);
+
+int64_t shuffle_row_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, int scn, int dcn, bool swap) {
+  return HWY_DYNAMIC_DISPATCH(ShuffleU8)(src, dst, n, scn, dcn, swap);
+}
 
 void gray_row_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, int scn, int c0, int c1, int c2) {
   const int64_t done = HWY_DYNAMIC_DISPATCH(GrayRowU8)(src, dst, n, scn, c0, c1, c2);

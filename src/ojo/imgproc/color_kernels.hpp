@@ -32,6 +32,9 @@ void hls2rgb_row_f32(const float* src, float* dst, int64_t n, const Conversion& 
 // Fast RGB(A)/BGR(A) u8 -> gray rows (Highway, runtime dispatch). Coefficients are for channels
 // 0, 1, 2 in 15-bit fixed point (sum 32768).
 void gray_row_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, int scn, int c0, int c1, int c2);
+// Fast u8 channel shuffles (scn 3/4 -> dcn 3/4, optional swap of channels 0 and 2) and gray ->
+// colour (scn 1). Returns how many pixels it did; the caller finishes with the reference row.
+int64_t shuffle_row_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, int scn, int dcn, bool swap);
 // Fast u8 RGB2HSV rows (any hrange); same results as hsv_row_u8.
 void hsv_row_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, const Conversion& c);
 

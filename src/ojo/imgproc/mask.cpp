@@ -135,7 +135,7 @@ inline uint8_t apply(BitOp op, uint8_t a, uint8_t b) {
 }
 
 template <BitOp OP>
-void bit_bytes(const uint8_t* a, const uint8_t* b, uint8_t* d, int64_t n) {  // vectorisable
+void bit_bytes(const uint8_t* __restrict a, const uint8_t* __restrict b, uint8_t* __restrict d, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
     if constexpr (OP == BitOp::NOT) d[i] = static_cast<uint8_t>(~a[i]);
     else if constexpr (OP == BitOp::AND) d[i] = a[i] & b[i];
@@ -159,7 +159,7 @@ Tensor bitwise_impl(BitOp op, const Tensor& a, const Tensor& b, const Tensor& ma
   uint8_t* pd = static_cast<uint8_t*>(out.raw_data());
   const uint8_t* pm = m.defined() ? mask_bytes(m) : nullptr;
   const bool logical_not = op == BitOp::NOT && a.dtype() == DType::boolean;
-  auto body = [&](int64_t p0, int64_t p1) {
+  auto body = [&, pa, pb, pd, pm](int64_t p0, int64_t p1) {  // pointers by value: byte stores must not alias them
     const int64_t o = p0 * px_bytes, n = (p1 - p0) * px_bytes;
     if (!fast) {
       for (int64_t i = 0; i < n; ++i) pd[o + i] = logical_not ? !pa[o + i] : apply(op, pa[o + i], pb[o + i]);
@@ -175,7 +175,9 @@ Tensor bitwise_impl(BitOp op, const Tensor& a, const Tensor& b, const Tensor& ma
     }
     if (!pm) return;
     if (px_bytes == 1) {
-      for (int64_t p = p0; p < p1; ++p) pd[p] &= static_cast<uint8_t>(pm[p] ? 0xFF : 0);
+      uint8_t* __restrict d = pd;
+      const uint8_t* __restrict m = pm;
+      for (int64_t p = p0; p < p1; ++p) d[p] &= static_cast<uint8_t>(m[p] ? 0xFF : 0);
     } else {
       for (int64_t p = p0; p < p1; ++p)
         if (!pm[p]) std::memset(pd + p * px_bytes, 0, static_cast<size_t>(px_bytes));
@@ -213,7 +215,16 @@ Tensor setto_impl(const Tensor& img, const std::vector<double>& value, const Ten
         const uint8_t* mrow = pm + y * w;
         T* row = base + y * sy;
         if (fast && sx == cn && sc == 1 && cn == 1) {
-          for (int64_t x = 0; x < w; ++x) row[x] = mrow[x] ? colour[0] : row[x];
+          const T c0 = colour[0];
+          T* __restrict r = row;
+          for (int64_t x = 0; x < w; ++x) r[x] = mrow[x] ? c0 : r[x];
+          continue;
+        }
+        if (fast && sx == cn && sc == 1 && cn == 3) {
+          const T c0 = colour[0], c1 = colour[1], c2 = colour[2];
+          T* __restrict r = row;
+          for (int64_t x = 0; x < w; ++x)
+            if (mrow[x]) r[3 * x] = c0, r[3 * x + 1] = c1, r[3 * x + 2] = c2;
           continue;
         }
         for (int64_t x = 0; x < w; ++x)
@@ -249,8 +260,19 @@ void copyto_impl(const Tensor& src, const Tensor& dst, const Tensor& mask, bool 
         const T* srow = ps + y * w * cn;
         T* row = base + y * sy;
         if (fast && sx == cn && sc == 1 && (per_channel || cn == 1)) {  // one mask byte per element
-          const uint8_t* mrow = pm + y * w * cn;
-          for (int64_t i = 0; i < w * cn; ++i) row[i] = mrow[i] ? srow[i] : row[i];
+          const uint8_t* __restrict mrow = pm + y * w * cn;
+          const T* __restrict sr = srow;
+          T* __restrict r = row;
+          for (int64_t i = 0; i < w * cn; ++i) r[i] = mrow[i] ? sr[i] : r[i];
+          continue;
+        }
+        if (fast && sx == cn && sc == 1) {
+          const uint8_t* __restrict mrow = pm + y * w;
+          const T* __restrict sr = srow;
+          T* __restrict r = row;
+          for (int64_t x = 0; x < w; ++x)
+            if (mrow[x])
+              for (int64_t c = 0; c < cn; ++c) r[x * cn + c] = sr[x * cn + c];
           continue;
         }
         for (int64_t x = 0; x < w; ++x)
