@@ -22,6 +22,7 @@ void register_geometry(CLI::App& app);    // resize, flip, getrotationmatrix2d
 void register_color(CLI::App& app);       // cvtcolor
 void register_mask(CLI::App& app);        // inrange, bitwise_*, setto, chromakey
 void register_channels(CLI::App& app);    // split, merge
+void register_threshold(CLI::App& app);   // threshold, adaptivethreshold, canny, calchist, equalizehist, lut
 
 // Subcommands in the order `ojo --help` lists them.
 inline constexpr void (*kCommands[])(CLI::App&) = {
@@ -32,6 +33,7 @@ inline constexpr void (*kCommands[])(CLI::App&) = {
     register_color,
     register_mask,
     register_channels,
+    register_threshold,
 };
 
 // Thrown by a command that already reported its errors on stderr (e.g. `info` on several files,
