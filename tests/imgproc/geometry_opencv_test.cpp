@@ -153,3 +153,149 @@ TEST(RotationMatrixVsOpenCV, AnglesCentresScales) {
             EXPECT_NEAR(m.at<double>(i, j), expected.at<double>(i, j), 1e-12) << angle << " " << i << "," << j;
       }
 }
+
+// ------------------------------------------------------------------ warpAffine
+
+namespace {
+
+cv::Mat cv_matrix(const Tensor& m) {
+  cv::Mat out(2, 3, CV_64F);
+  const Tensor d = m.to(DType::f64).contiguous();
+  for (int i = 0; i < 6; ++i) out.at<double>(i / 3, i % 3) = d.data<double>()[i];
+  return out;
+}
+
+Tensor matrix(double a, double b, double c, double d, double e, double f) {
+  return Tensor::from<double>({{a, b, c}, {d, e, f}});
+}
+
+// Compares ojo::warpAffine and ojo::ref::warpAffine with cv::warpAffine (dst starts as `background`
+// for BORDER_TRANSPARENT).
+void expect_warp_matches(const Tensor& src, const Tensor& M, Size dsize, int flags, int border,
+                         const std::vector<double>& value, const std::string& label) {
+  std::ostringstream what;
+  what << label << " " << shape_str(src.shape()) << " -> " << dsize.width << "x" << dsize.height << " flags " << flags
+       << " border " << border;
+  Tensor background;
+  cv::Mat expected;
+  if (border == BORDER_TRANSPARENT) {
+    const int64_t w = dsize.width ? dsize.width : src.size(1), h = dsize.height ? dsize.height : src.size(0);
+    Shape shape = src.shape();
+    shape[0] = h;
+    shape[1] = w;
+    background = Tensor::empty(shape, DType::u8);
+    for (int64_t i = 0; i < background.numel(); ++i) background.data<uint8_t>()[i] = uint8_t(i * 37 + 11);
+    expected = to_cv(background).clone();
+  }
+  cv::Scalar s;
+  for (size_t k = 0; k < value.size() && k < 4; ++k) s[int(k)] = value[k];
+  cv::warpAffine(to_cv(src), expected, cv_matrix(M), cv::Size(int(dsize.width), int(dsize.height)), flags, border, s);
+  expect_equal_images(warpAffine(src, M, dsize, flags, border, value, background), expected, what.str());
+  expect_equal_images(ref::warpAffine(src, M, dsize, flags, border, value, background), expected, "ref " + what.str());
+}
+
+const int kWarpInterps[] = {INTER_NEAREST, INTER_LINEAR, INTER_CUBIC};
+const int kWarpBorders[] = {BORDER_CONSTANT, BORDER_REPLICATE, BORDER_REFLECT, BORDER_WRAP, BORDER_REFLECT_101,
+                            BORDER_TRANSPARENT};
+
+}  // namespace
+
+TEST(WarpAffineVsOpenCV, RotationsOfPhotosEveryInterpolationAndBorder) {
+  const Tensor imgs[] = {photo("astronaut.png").index({Slice(0, 300), Slice(0, 260)}),
+                         photo("camera.png", cv::IMREAD_GRAYSCALE).index({Slice(100, 357), Slice(50, 300)})};
+  for (const Tensor& img : imgs) {
+    const double w = double(img.size(1)), h = double(img.size(0));
+    for (double angle : {30.0, -17.5, 90.0, 180.0, 45.0})
+      for (double scale : {1.0, 0.6, 1.7})
+        for (Point2d c : {Point2d{w / 2, h / 2}, Point2d{0, 0}, Point2d{w * 0.8, 13.25}}) {
+          const Tensor M = getRotationMatrix2D(c, angle, scale);
+          for (int interp : kWarpInterps)
+            expect_warp_matches(img, M, {img.size(1), img.size(0)}, interp, BORDER_CONSTANT, {},
+                                "rotation " + std::to_string(angle));
+        }
+    const Tensor M = getRotationMatrix2D({w / 3, h / 2}, 33, 0.8);
+    for (int interp : kWarpInterps)
+      for (int border : kWarpBorders)
+        for (int inverse : {0, int(WARP_INVERSE_MAP)})
+          expect_warp_matches(img, M, {201, 187}, interp | inverse, border, {10, 200, 77, 5}, "borders");
+  }
+}
+
+TEST(WarpAffineVsOpenCV, TranslationsShearsScalesAndInverseMaps) {
+  const Tensor img = photo("coffee.png").index({Slice(50, 250), Slice(100, 400)});
+  const Tensor gray = photo("coins.png", cv::IMREAD_GRAYSCALE);
+  const Tensor Ms[] = {matrix(1, 0, 10.5, 0, 1, -7.25),  matrix(1, 0.3, 0, 0.1, 1, -5),  matrix(2.5, 0, 0, 0, 2.5, 0),
+                       matrix(0.31, 0.02, 3, -0.05, 0.4, 9), matrix(-1, 0, 299, 0, 1, 0),  matrix(1, 0, 0, 0, 1, 0),
+                       matrix(0.999, -0.001, 0.03125, 0.0005, 1.001, -0.015625), matrix(3, 1, -40, -2, 4, 17)};
+  for (const Tensor& M : Ms)
+    for (int interp : {INTER_NEAREST, INTER_LINEAR, INTER_CUBIC, INTER_AREA})
+      for (int inverse : {0, int(WARP_INVERSE_MAP)}) {
+        expect_warp_matches(img, M, {320, 240}, interp | inverse, BORDER_CONSTANT, {0, 0, 255}, "affine rgb");
+        expect_warp_matches(gray, M, {250, 300}, interp | inverse, BORDER_REFLECT_101, {}, "affine gray");
+        expect_warp_matches(gray, M, {117, 93}, interp | inverse, BORDER_REPLICATE, {}, "affine gray small");
+      }
+  // f32 matrices, (0, 0) dsize (the source size) and a singular matrix.
+  const Tensor Mf = getRotationMatrix2D({100, 80}, 12, 1.1).to(DType::f32);
+  expect_warp_matches(img, Mf, {0, 0}, INTER_LINEAR, BORDER_CONSTANT, {}, "f32 M");
+  expect_warp_matches(gray, matrix(1, 2, 3, 2, 4, 6), {50, 40}, INTER_LINEAR, BORDER_REPLICATE, {}, "singular");
+  expect_warp_matches(gray, matrix(1, 2, 3, 2, 4, 6), {50, 40}, INTER_NEAREST, BORDER_CONSTANT, {9}, "singular nn");
+  // Huge coordinates saturate to int16 as OpenCV's maps.
+  expect_warp_matches(gray, matrix(1, 0, 60000, 0, 1, -70000), {40, 30}, INTER_LINEAR, BORDER_WRAP, {}, "far");
+  expect_warp_matches(gray, matrix(500, 0, 0, 0, 400, 0), {90, 70}, INTER_CUBIC | WARP_INVERSE_MAP, BORDER_REFLECT,
+                      {}, "far cubic");
+}
+
+TEST(WarpAffineVsOpenCV, TinyOddFourChannelAndFlatImages) {
+  for (auto [h, w, c] : {std::tuple{1, 1, 1}, {1, 1, 3}, {1, 7, 1}, {7, 1, 3}, {2, 2, 4}, {3, 4, 2}, {17, 31, 1},
+                         {17, 31, 3}, {31, 17, 4}})
+    for (int interp : kWarpInterps)
+      for (int border : kWarpBorders)
+        for (const Tensor& M : {getRotationMatrix2D({w / 2.0, h / 2.0}, 25, 1.3), matrix(0.5, 0.1, 1, -0.2, 0.7, 2)}) {
+          expect_warp_matches(random_image(h, w, c, unsigned(h * 31 + w + c)), M, {9, 5}, interp, border, {99, 7, 250, 1},
+                              "tiny");
+          expect_warp_matches(random_image(h, w, c, unsigned(h + w)), M, {1, 1}, interp, border, {3}, "tiny 1x1 out");
+        }
+  const Tensor M = getRotationMatrix2D({10, 10}, 30, 1);
+  for (int interp : kWarpInterps) {
+    expect_warp_matches(zeros({20, 30, 3}, DType::u8), M, {25, 25}, interp, BORDER_CONSTANT, {255, 255, 255}, "all-0");
+    expect_warp_matches(full({20, 30}, 255, DType::u8), M, {25, 25}, interp, BORDER_REFLECT, {}, "all-255");
+  }
+}
+
+TEST(WarpAffineVsOpenCV, RoiViewsAndThreads) {
+  const Tensor img = photo("chelsea.png");
+  const Tensor views[] = {img.index({Slice(33, 190), Slice(17, 240)}), img.index({Slice(None, None, -1), Slice(5, 160)}),
+                          img.select(2, 1).index({Slice(None, None, 2)})};
+  const Tensor M = getRotationMatrix2D({60, 50}, -40, 1.2);
+  for (const Tensor& v : views)
+    for (int interp : kWarpInterps) expect_warp_matches(v, M, {150, 120}, interp, BORDER_REFLECT_101, {}, "view");
+  const Tensor R = getRotationMatrix2D({225, 150}, 30, 1);
+  for (int interp : kWarpInterps) {
+    set_num_threads(1);
+    const Tensor a = warpAffine(img, R, {451, 300}, interp);
+    set_num_threads(2);
+    const Tensor b = warpAffine(img, R, {451, 300}, interp);
+    EXPECT_TENSOR_EQ(a, b);
+  }
+}
+
+TEST(WarpAffineVsOpenCV, BadInput) {
+  const Tensor img = zeros({8, 8}, DType::u8);
+  const Tensor M = matrix(1, 0, 0, 0, 1, 0);
+  EXPECT_THROW_MSG(warpAffine(img, Tensor::from<double>({{1, 0}, {0, 1}}), {4, 4}),
+                   "warpAffine: M must be shaped {2, 3}, got [2, 2]");
+  EXPECT_THROW_MSG(warpAffine(img, zeros({2, 3}, DType::u8), {4, 4}), "warpAffine: M must be f64 or f32, got uint8");
+  EXPECT_THROW_MSG(warpAffine(img, Tensor(), {4, 4}), "warpAffine: M is undefined");
+  EXPECT_THROW_MSG(warpAffine(img, M, {4, 4}, 64), "warpAffine: unknown flags 64");
+  EXPECT_THROW_MSG(warpAffine(img, M, {4, 4}, INTER_LANCZOS4), "INTER_LANCZOS4 is not implemented");
+  EXPECT_THROW_MSG(warpAffine(img, M, {4, 4}, INTER_LINEAR_EXACT), "warpAffine: unsupported interpolation 5");
+  EXPECT_THROW_MSG(warpAffine(img, M, {4, 4}, INTER_LINEAR, 7), "warpAffine: unknown borderMode 7");
+  EXPECT_THROW_MSG(warpAffine(img, M, {-1, 4}), "dsize must be positive (or (0, 0) for the source size), got (-1, 4)");
+  EXPECT_THROW_MSG(warpAffine(img, M, {0, 4}), "got (0, 4)");
+  EXPECT_THROW_MSG(warpAffine(img.to(DType::f32), M, {4, 4}), "warpAffine: expected a u8 image, got float32");
+  EXPECT_THROW_MSG(warpAffine(zeros({0, 3}, DType::u8), M, {4, 4}), "warpAffine: image is empty");
+  EXPECT_THROW_MSG(warpAffine(img, M, {4, 4}, INTER_LINEAR, BORDER_TRANSPARENT),
+                   "BORDER_TRANSPARENT needs dst");
+  EXPECT_THROW_MSG(warpAffine(img, M, {4, 4}, INTER_LINEAR, BORDER_TRANSPARENT, {}, zeros({4, 5}, DType::u8)),
+                   "dst must be a u8 image shaped [4, 4], got uint8 [4, 5]");
+}

@@ -31,6 +31,7 @@ enum BorderTypes : int {
   BORDER_REFLECT = 2,      // fedcba|abcdefgh|hgfedcb
   BORDER_WRAP = 3,         // cdefgh|abcdefgh|abcdefg
   BORDER_REFLECT_101 = 4,  // gfedcb|abcdefgh|gfedcba
+  BORDER_TRANSPARENT = 5,  // uvwxyz|abcdefgh|ijklmno  (the destination keeps its pixels; warpAffine only)
   BORDER_DEFAULT = BORDER_REFLECT_101,
   BORDER_ISOLATED = 16,    // flag: do not look outside a region of interest (ojo never does)
 };
