@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "mask_kernels.hpp"
 #include "ojo/core/parallel.hpp"
 #include "ojo/imgproc/border.hpp"
 
@@ -79,7 +80,15 @@ std::vector<Tensor> split_impl(const Tensor& img, bool fast) {
     const E* ps = static_cast<const E*>(s.raw_data());
     std::vector<E*> planes;
     for (auto& t : out) planes.push_back(static_cast<E*>(t.raw_data()));
-    parallel_for(0, h * w, 1 << 16, [&](int64_t p0, int64_t p1) { deinterleave(ps, planes.data(), h * w, cn, p0, p1); });
+    parallel_for(0, h * w, 1 << 16, [&](int64_t p0, int64_t p1) {
+      int64_t done = 0;
+      if constexpr (sizeof(E) == 1) {
+        uint8_t* shifted[4];
+        for (int64_t c = 0; c < cn && c < 4; ++c) shifted[c] = planes[c] + p0;
+        done = mask_detail::split_u8_fast(ps + p0 * cn, shifted, p1 - p0, cn);
+      }
+      deinterleave(ps, planes.data(), h * w, cn, p0 + done, p1);
+    });
   });
   return out;
 }
@@ -125,8 +134,17 @@ Tensor merge_impl(const std::vector<Tensor>& channels, bool fast) {
     std::vector<const E*> planes;
     for (auto& t : keep) planes.push_back(static_cast<const E*>(t.raw_data()));
     E* pd = static_cast<E*>(out.raw_data());
+    const bool all_planes = std::all_of(plane_cn.begin(), plane_cn.end(), [](int64_t k) { return k == 1; });
     parallel_for(0, h * w, 1 << 16, [&](int64_t p0, int64_t p1) {
-      interleave(planes.data(), plane_cn.data(), static_cast<int64_t>(planes.size()), pd, cn, p0, p1);
+      int64_t done = 0;
+      if constexpr (sizeof(E) == 1) {
+        if (all_planes && cn <= 4) {
+          const uint8_t* shifted[4];
+          for (int64_t c = 0; c < cn; ++c) shifted[c] = planes[c] + p0;
+          done = mask_detail::merge_u8_fast(shifted, pd + p0 * cn, p1 - p0, cn);
+        }
+      }
+      interleave(planes.data(), plane_cn.data(), static_cast<int64_t>(planes.size()), pd, cn, p0 + done, p1);
     });
   });
   return out;

@@ -217,7 +217,17 @@ Tensor setto_impl(const Tensor& img, const std::vector<double>& value, const Ten
         if (fast && sx == cn && sc == 1 && cn == 1) {
           const T c0 = colour[0];
           T* __restrict r = row;
-          for (int64_t x = 0; x < w; ++x) r[x] = mrow[x] ? c0 : r[x];
+          const uint8_t* __restrict m = mrow;
+          if constexpr (sizeof(T) == 1 && !std::is_same_v<T, bool>) {  // branchless byte select, vectorises
+            const uint8_t cb = static_cast<uint8_t>(c0);
+            uint8_t* __restrict rb = reinterpret_cast<uint8_t*>(r);
+            for (int64_t x = 0; x < w; ++x) {
+              const uint8_t sel = static_cast<uint8_t>(-static_cast<int>(m[x] != 0));
+              rb[x] = static_cast<uint8_t>((rb[x] & ~sel) | (cb & sel));
+            }
+          } else {
+            for (int64_t x = 0; x < w; ++x) r[x] = m[x] ? c0 : r[x];
+          }
           continue;
         }
         if (fast && sx == cn && sc == 1 && cn == 3) {

@@ -1,4 +1,5 @@
-// Vectorised mask kernels (Highway, runtime dispatch). inRange on u8: each channel is tested with
+// Vectorised mask and channel kernels (Highway, runtime dispatch); split/merge are plain
+// (de)interleaving loads and stores. inRange on u8: each channel is tested with
 // two unsigned comparisons against the (already rounded and clamped) bounds; the tests are and-ed
 // and the lanes become 0 or 255. Same results as the reference loop by construction.
 #include <cstdint>
@@ -47,12 +48,50 @@ int64_t InRangeU8(const uint8_t* src, uint8_t* dst, int64_t n, int64_t cn, const
   return i;
 }
 
+int64_t SplitU8(const uint8_t* src, uint8_t* const* planes, int64_t n, int64_t cn) {
+  const hn::ScalableTag<uint8_t> d;
+  const int64_t N = static_cast<int64_t>(hn::Lanes(d));
+  int64_t i = 0;
+  if (cn != 3 && cn != 4) return 0;
+  for (; i + N <= n; i += N) {
+    hn::Vec<decltype(d)> a, b, c, e;
+    if (cn == 3) hn::LoadInterleaved3(d, src + i * 3, a, b, c);
+    else hn::LoadInterleaved4(d, src + i * 4, a, b, c, e);
+    hn::StoreU(a, d, planes[0] + i);
+    hn::StoreU(b, d, planes[1] + i);
+    hn::StoreU(c, d, planes[2] + i);
+    if (cn == 4) hn::StoreU(e, d, planes[3] + i);
+  }
+  return i;
+}
+
+int64_t MergeU8(const uint8_t* const* planes, uint8_t* dst, int64_t n, int64_t cn) {
+  const hn::ScalableTag<uint8_t> d;
+  const int64_t N = static_cast<int64_t>(hn::Lanes(d));
+  int64_t i = 0;
+  if (cn != 3 && cn != 4) return 0;
+  for (; i + N <= n; i += N) {
+    const auto a = hn::LoadU(d, planes[0] + i), b = hn::LoadU(d, planes[1] + i), c = hn::LoadU(d, planes[2] + i);
+    if (cn == 3) hn::StoreInterleaved3(a, b, c, d, dst + i * 3);
+    else hn::StoreInterleaved4(a, b, c, hn::LoadU(d, planes[3] + i), d, dst + i * 4);
+  }
+  return i;
+}
+
 }  // namespace ojo::mask_detail::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
 namespace ojo::mask_detail {
 HWY_EXPORT(InRangeU8);
+HWY_EXPORT(SplitU8);
+HWY_EXPORT(MergeU8);
+int64_t split_u8_fast(const uint8_t* src, uint8_t* const* planes, int64_t n, int64_t cn) {
+  return HWY_DYNAMIC_DISPATCH(SplitU8)(src, planes, n, cn);
+}
+int64_t merge_u8_fast(const uint8_t* const* planes, uint8_t* dst, int64_t n, int64_t cn) {
+  return HWY_DYNAMIC_DISPATCH(MergeU8)(planes, dst, n, cn);
+}
 int64_t inrange_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, int64_t cn, const uint8_t* lo, const uint8_t* hi) {
   return HWY_DYNAMIC_DISPATCH(InRangeU8)(src, dst, n, cn, lo, hi);
 }

@@ -10,4 +10,8 @@ namespace ojo::mask_detail {
 // did (a multiple of the vector width); the caller finishes the rest.
 int64_t inrange_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, int64_t cn, const uint8_t* lo, const uint8_t* hi);
 
+// u8 split / merge of 3 or 4 interleaved channels (others return 0): pixels [0, done) of n.
+int64_t split_u8_fast(const uint8_t* src, uint8_t* const* planes, int64_t n, int64_t cn);
+int64_t merge_u8_fast(const uint8_t* const* planes, uint8_t* dst, int64_t n, int64_t cn);
+
 }  // namespace ojo::mask_detail
