@@ -23,6 +23,7 @@ void register_color(CLI::App& app);       // cvtcolor
 void register_mask(CLI::App& app);        // inrange, bitwise_*, setto, chromakey
 void register_channels(CLI::App& app);    // split, merge
 void register_threshold(CLI::App& app);   // threshold, adaptivethreshold, canny, calchist, equalizehist, lut
+void register_filter(CLI::App& app);      // filter2d, sepfilter2d, gaussianblur, blur, boxfilter, sobel, scharr, laplacian, medianblur
 
 // Subcommands in the order `ojo --help` lists them.
 inline constexpr void (*kCommands[])(CLI::App&) = {
@@ -34,6 +35,7 @@ inline constexpr void (*kCommands[])(CLI::App&) = {
     register_mask,
     register_channels,
     register_threshold,
+    register_filter,
 };
 
 // Thrown by a command that already reported its errors on stderr (e.g. `info` on several files,

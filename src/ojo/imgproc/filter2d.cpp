@@ -43,15 +43,21 @@ Plan2D plan_2d(const Tensor& src, int ddepth, const Tensor& kernel, Point anchor
   return p;
 }
 
+// acc[x] += k * r[x] for one tap (16- or 32-bit lanes).
 template <class A>
-OJO_CLONES void taps_u8(const uint8_t* const* rows, const int32_t* coef, const int64_t* ty, const int64_t* tx, int64_t taps,
-                        int64_t C, A init, A* __restrict acc, int64_t n) {
-  for (int64_t x = 0; x < n; ++x) acc[x] = init;
-  for (int64_t t = 0; t < taps; ++t) {
-    const A k = static_cast<A>(coef[t]);
-    const uint8_t* __restrict r = rows[ty[t]] + tx[t] * C;
-    for (int64_t x = 0; x < n; ++x) acc[x] = static_cast<A>(acc[x] + k * static_cast<A>(r[x]));
-  }
+OJO_CLONES void tap_u8(const uint8_t* __restrict r, A k, A* __restrict acc, int64_t n) {
+  for (int64_t x = 0; x < n; ++x) acc[x] = static_cast<A>(acc[x] + k * static_cast<A>(r[x]));
+}
+
+template <class A>
+void taps_u8(const uint8_t* const* rows, const int32_t* coef, const int64_t* ty, const int64_t* tx, int64_t taps,
+             int64_t C, A init, A* acc, int64_t n) {
+  std::fill(acc, acc + n, init);
+  for (int64_t t = 0; t < taps; ++t) tap_u8<A>(rows[ty[t]] + tx[t] * C, static_cast<A>(coef[t]), acc, n);
+}
+
+OJO_CLONES void clamp_to_u8(const int16_t* __restrict a, uint8_t* __restrict o, int64_t n) {
+  for (int64_t x = 0; x < n; ++x) o[x] = static_cast<uint8_t>(a[x] < 0 ? 0 : a[x] > 255 ? 255 : a[x]);
 }
 
 // Exact integer 2-d correlation of a uint8 image; false if not applicable.
@@ -92,8 +98,7 @@ bool filter2d_int(const Tensor& in, Tensor& dst, int64_t H, int64_t W, int64_t C
           taps_u8<int16_t>(rows, coef.data(), ty.data(), tx.data(), static_cast<int64_t>(coef.size()), C,
                            static_cast<int16_t>(idelta), acc16.data(), n);
           if (p.out == DType::u8) {
-            uint8_t* o = dst.data<uint8_t>() + y * n;
-            for (int64_t x = 0; x < n; ++x) o[x] = static_cast<uint8_t>(std::clamp<int16_t>(acc16[x], 0, 255));
+            clamp_to_u8(acc16.data(), dst.data<uint8_t>() + y * n, n);
             return;
           }
           if (p.out == DType::i16) {

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "ojo/core/parallel.hpp"
@@ -45,7 +46,12 @@ inline void pad_row(const T* row, int64_t W, int64_t C, const std::vector<int64_
     for (int64_t c = 0; c < C; ++c) out[i * C + c] = s < 0 ? B(0) : static_cast<B>(row[s * C + c]);
   }
   B* mid = out + left * C;
-  for (int64_t i = 0; i < W * C; ++i) mid[i] = static_cast<B>(row[i]);
+  if constexpr (std::is_same_v<T, B>) {
+    std::memcpy(mid, row, static_cast<size_t>(W * C) * sizeof(T));
+  } else {
+    const int64_t len = W * C;
+    for (int64_t i = 0; i < len; ++i) mid[i] = static_cast<B>(row[i]);
+  }
   for (int64_t i = left + W; i < n; ++i) {
     const int64_t s = xmap[i];
     for (int64_t c = 0; c < C; ++c) out[i * C + c] = s < 0 ? B(0) : static_cast<B>(row[s * C + c]);

@@ -5,7 +5,9 @@
 // horizontal pass sums kx[j] * pixel into 16 bits, the vertical pass sums ky[i] * row into 32 bits,
 // and the result is (sum + 2^15) >> 16. Other dtypes use the float kernels (tolerance stated in
 // filter.hpp).
+#include <array>
 #include <cmath>
+#include <utility>
 
 #include "filter_engine.hpp"
 #include "ojo/imgproc/filter.hpp"
@@ -108,11 +110,20 @@ OJO_CLONES void gauss_col_k(const uint16_t* const* rows, const uint32_t* k, uint
   for (int i = 0; i < K; ++i) r[i] = rows[i], kk[i] = k[i];
   for (int64_t x = 0; x < n; ++x) {
     uint32_t acc = 1u << 15;
-#pragma GCC unroll 16
+#pragma GCC unroll 32
     for (int i = 0; i < K; ++i) acc += kk[i] * r[i][x];
     out[x] = static_cast<uint8_t>(acc >> 16);
   }
 }
+
+// Column passes with the tap count known at compile time (odd K = 1..31): GCC unrolls the taps
+// and vectorises across x; a runtime tap loop does not vectorise well.
+using ColFn = void (*)(const uint16_t* const*, const uint32_t*, uint8_t*, int64_t);
+template <size_t... I>
+constexpr std::array<ColFn, sizeof...(I)> make_cols(std::index_sequence<I...>) {
+  return {&gauss_col_k<2 * I + 1>...};
+}
+constexpr auto kCols = make_cols(std::make_index_sequence<16>{});
 
 OJO_CLONES void gauss_col_any(const uint16_t* const* rows, const uint32_t* k, int64_t taps, uint32_t* __restrict acc,
                               uint8_t* __restrict out, int64_t n) {
@@ -161,17 +172,12 @@ void gaussian_u8_fast(const Tensor& src, Tensor& dst, int64_t H, int64_t W, int6
       },
       [&](int64_t y, const uint16_t* const* rows) {
         uint8_t* o = out + y * n;
-        switch (kh) {
-          case 1: gauss_col_k<1>(rows, ky32.data(), o, n); break;
-          case 3: gauss_col_k<3>(rows, ky32.data(), o, n); break;
-          case 5: gauss_col_k<5>(rows, ky32.data(), o, n); break;
-          case 7: gauss_col_k<7>(rows, ky32.data(), o, n); break;
-          case 9: gauss_col_k<9>(rows, ky32.data(), o, n); break;
-          default: {
-            thread_local std::vector<uint32_t> acc;
-            acc.resize(static_cast<size_t>(n));
-            gauss_col_any(rows, ky32.data(), kh, acc.data(), o, n);
-          }
+        if (kh <= 31) {
+          kCols[kh / 2](rows, ky32.data(), o, n);
+        } else {
+          thread_local std::vector<uint32_t> acc;
+          acc.resize(static_cast<size_t>(n));
+          gauss_col_any(rows, ky32.data(), kh, acc.data(), o, n);
         }
       });
 }

@@ -50,16 +50,16 @@ template <class T>
 OJO_CLONES void compare_exchange(T* __restrict lo, T* __restrict hi, int64_t n) {
   for (int64_t x = 0; x < n; ++x) {
     const T a = lo[x], b = hi[x];
-    lo[x] = std::min(a, b);
-    hi[x] = std::max(a, b);
+    lo[x] = a < b ? a : b;  // plain selects vectorise; std::min/max (references) do not
+    hi[x] = a < b ? b : a;
   }
 }
 
 template <class T>
 void median_network_rows(const Tensor& in, Tensor& dst, int64_t H, int64_t W, int64_t C, int ksize) {
   const int r = ksize / 2, nw = ksize * ksize;
-  static thread_local Comparators net3 = median_network(9), net5 = median_network(25);
-  const Comparators& net = ksize == 3 ? net3 : ksize == 5 ? net5 : median_network(nw);
+  static const Comparators net3 = median_network(9), net5 = median_network(25);
+  const Comparators& net = ksize == 3 ? net3 : net5;
   const int64_t n = W * C;
   const std::vector<int64_t> xmap = border_map(W, r, r, BORDER_REPLICATE);
   const T* base = in.data<T>();
