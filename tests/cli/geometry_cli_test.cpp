@@ -1,5 +1,5 @@
 // ctest-labels: opencv
-// `ojo resize | flip | getrotationmatrix2d` as a subprocess; OpenCV is the oracle.
+// `ojo resize | flip | getrotationmatrix2d | warpaffine` as a subprocess; OpenCV is the oracle.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -65,5 +65,39 @@ TEST(GeometryCli, BadInputExitsNonZeroWithMessageAndNoOutput) {
                 dir.path("err")),
             1);
   EXPECT_NE(read_bytes(dir.path("err")).find("unknown value 'BOGUS'"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir.path("x.png")));
+}
+
+TEST(GeometryCli, WarpAffineMatchesOpenCV) {
+  TempDir dir;
+  const cv::Mat bgr = cv::imread(kChelsea, cv::IMREAD_COLOR);
+  cv::Mat expected;
+  const cv::Mat M = (cv::Mat_<double>(2, 3) << 0.866, 0.5, -50, -0.5, 0.866, 120);
+  ASSERT_EQ(run("warpaffine --m \"0.866,0.5,-50;-0.5,0.866,120\" --dsize 400,300 --flags \"CUBIC|WARP_INVERSE_MAP\" "
+                "--border-mode REFLECT " + kChelsea + " " + dir.path("w.png"),
+                dir.path("out"), dir.path("err")),
+            0)
+      << read_bytes(dir.path("err"));
+  cv::warpAffine(bgr, expected, M, cv::Size(400, 300), cv::INTER_CUBIC | cv::WARP_INVERSE_MAP, cv::BORDER_REFLECT);
+  EXPECT_EQ(cv::norm(cv::imread(dir.path("w.png"), cv::IMREAD_COLOR), expected, cv::NORM_INF), 0);
+  // Default size and flags, a constant border colour given in RGB (the PNG on disk is BGR).
+  ASSERT_EQ(run("warpaffine --m \"1,0.2,10;0,1,-5\" --border-value 255,0,0 " + kChelsea + " " + dir.path("c.png"),
+                dir.path("out"), dir.path("err")),
+            0)
+      << read_bytes(dir.path("err"));
+  const cv::Mat M2 = (cv::Mat_<double>(2, 3) << 1, 0.2, 10, 0, 1, -5);
+  cv::warpAffine(bgr, expected, M2, bgr.size(), cv::INTER_LINEAR,
+                 cv::BORDER_CONSTANT, cv::Scalar(0, 0, 255));
+  EXPECT_EQ(cv::norm(cv::imread(dir.path("c.png"), cv::IMREAD_COLOR), expected, cv::NORM_INF), 0);
+}
+
+TEST(GeometryCli, WarpAffineBadMatrixExitsNonZero) {
+  TempDir dir;
+  EXPECT_EQ(run("warpaffine --m \"1,0;0,1\" " + kChelsea + " " + dir.path("x.png"), dir.path("out"), dir.path("err")), 1);
+  EXPECT_NE(read_bytes(dir.path("err")).find("M must be shaped [2, 3]"), std::string::npos) << read_bytes(dir.path("err"));
+  EXPECT_EQ(run("warpaffine --m \"1,0,0;0,1,0\" --border-mode TRANSPARENT " + kChelsea + " " + dir.path("x.png"),
+                dir.path("out"), dir.path("err")),
+            1);
+  EXPECT_NE(read_bytes(dir.path("err")).find("BORDER_TRANSPARENT needs dst"), std::string::npos);
   EXPECT_FALSE(fs::exists(dir.path("x.png")));
 }

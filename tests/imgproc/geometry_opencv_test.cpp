@@ -283,7 +283,7 @@ TEST(WarpAffineVsOpenCV, BadInput) {
   const Tensor img = zeros({8, 8}, DType::u8);
   const Tensor M = matrix(1, 0, 0, 0, 1, 0);
   EXPECT_THROW_MSG(warpAffine(img, Tensor::from<double>({{1, 0}, {0, 1}}), {4, 4}),
-                   "warpAffine: M must be shaped {2, 3}, got [2, 2]");
+                   "warpAffine: M must be shaped [2, 3], got [2, 2]");
   EXPECT_THROW_MSG(warpAffine(img, zeros({2, 3}, DType::u8), {4, 4}), "warpAffine: M must be f64 or f32, got uint8");
   EXPECT_THROW_MSG(warpAffine(img, Tensor(), {4, 4}), "warpAffine: M is undefined");
   EXPECT_THROW_MSG(warpAffine(img, M, {4, 4}, 64), "warpAffine: unknown flags 64");

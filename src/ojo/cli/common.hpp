@@ -18,7 +18,7 @@ namespace ojo::cli {
 void register_info(CLI::App& app);
 void register_convert(CLI::App& app);
 void register_morphology(CLI::App& app);  // erode, dilate, morphologyex, getstructuringelement
-void register_geometry(CLI::App& app);    // resize, flip, getrotationmatrix2d
+void register_geometry(CLI::App& app);    // resize, flip, getrotationmatrix2d, warpaffine
 void register_color(CLI::App& app);       // cvtcolor
 void register_mask(CLI::App& app);        // inrange, bitwise_*, setto, chromakey
 void register_channels(CLI::App& app);    // split, merge

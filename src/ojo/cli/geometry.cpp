@@ -1,8 +1,9 @@
-// ojo resize | flip | getrotationmatrix2d (cv::resize, cv::flip, cv::getRotationMatrix2D; see
-// include/ojo/imgproc/geometry.hpp).
+// ojo resize | flip | getrotationmatrix2d | warpaffine (cv::resize, cv::flip, cv::getRotationMatrix2D,
+// cv::warpAffine; see include/ojo/imgproc/geometry.hpp).
 //
 //   ojo resize --dsize 640,360 IN OUT            ojo resize --fx 0.5 --fy 0.5 --interpolation AREA IN OUT
 //   ojo flip --flip-code 1 IN OUT                ojo getrotationmatrix2d --center 256,256 --angle 30
+//   ojo warpaffine --m "0.87,0.5,-93;-0.5,0.87,162" --dsize 512,512 --flags "CUBIC|WARP_INVERSE_MAP" IN OUT
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -31,6 +32,26 @@ struct ResizeOptions {
 struct FlipOptions {
   std::string input, output;
   int flip_code = 0;
+};
+
+const ConstantTable kWarpFlags{
+    .prefix = "INTER_",
+    .names = {{"INTER_NEAREST", INTER_NEAREST}, {"INTER_LINEAR", INTER_LINEAR}, {"INTER_CUBIC", INTER_CUBIC},
+              {"INTER_AREA", INTER_AREA}, {"INTER_LANCZOS4", INTER_LANCZOS4}, {"WARP_FILL_OUTLIERS", WARP_FILL_OUTLIERS},
+              {"WARP_INVERSE_MAP", WARP_INVERSE_MAP}},
+    .flags = true};
+
+const ConstantTable kWarpBorders{
+    .prefix = "BORDER_",
+    .names = {{"BORDER_CONSTANT", BORDER_CONSTANT}, {"BORDER_REPLICATE", BORDER_REPLICATE},
+              {"BORDER_REFLECT", BORDER_REFLECT}, {"BORDER_WRAP", BORDER_WRAP},
+              {"BORDER_REFLECT_101", BORDER_REFLECT_101}, {"BORDER_REFLECT101", BORDER_REFLECT_101},
+              {"BORDER_DEFAULT", BORDER_DEFAULT}, {"BORDER_TRANSPARENT", BORDER_TRANSPARENT}}};
+
+struct WarpOptions {
+  std::string input, output, m, dsize = "0,0";
+  std::string flags = "INTER_LINEAR", border_mode = "BORDER_CONSTANT";
+  std::optional<std::string> border_value, dst;
 };
 
 struct RotationOptions {
@@ -67,6 +88,32 @@ void register_geometry(CLI::App& app) {
   fcmd->add_option("--flip-code", f->flip_code, "0: around the x axis, > 0: around the y axis, < 0: both")
       ->required();
   fcmd->callback([f] { write_array(f->output, flip(read_array(f->input), f->flip_code)); });
+
+  auto w = std::make_shared<WarpOptions>();
+  CLI::App* wcmd = app.add_subcommand("warpaffine", "Affine warp by a 2x3 matrix (cv::warpAffine)");
+  wcmd->add_option("IN", w->input, "Input image or .npy (u8)")->required();
+  wcmd->add_option("OUT", w->output, "Output image or .npy")->required();
+  wcmd->add_option("--m", w->m, "The 2x3 matrix, rows split by ';': \"a,b,c;d,e,f\"")->required();
+  wcmd->add_option("--dsize", w->dsize, "Output size W,H (0,0: the input's size)")->capture_default_str();
+  wcmd->add_option("--flags", w->flags,
+                   "INTER_NEAREST, INTER_LINEAR, INTER_CUBIC or INTER_AREA, optionally |WARP_INVERSE_MAP")
+      ->capture_default_str();
+  wcmd->add_option("--border-mode", w->border_mode,
+                   "BORDER_CONSTANT, BORDER_REPLICATE, BORDER_REFLECT, BORDER_WRAP, BORDER_REFLECT_101 or "
+                   "BORDER_TRANSPARENT (needs --dst)")
+      ->capture_default_str();
+  wcmd->add_option("--border-value", w->border_value, "BORDER_CONSTANT colour per channel, e.g. 0,0,255 (default 0)");
+  wcmd->add_option("--dst", w->dst, "Image the result is drawn over (BORDER_TRANSPARENT)");
+  wcmd->callback([w] {
+    const Tensor m = parse_matrix("warpaffine: --m", w->m);
+    const Size2 s = parse_size("warpaffine: --dsize", w->dsize);
+    const int flags = parse_constant("warpaffine: --flags", w->flags, kWarpFlags);
+    const int border = parse_constant("warpaffine: --border-mode", w->border_mode, kWarpBorders);
+    const std::vector<double> value =
+        w->border_value ? parse_list("warpaffine: --border-value", *w->border_value) : std::vector<double>{};
+    const Tensor dst = w->dst ? read_array(*w->dst) : Tensor();
+    write_array(w->output, warpAffine(read_array(w->input), m, {s.width, s.height}, flags, border, value, dst));
+  });
 
   auto m = std::make_shared<RotationOptions>();
   CLI::App* mcmd = app.add_subcommand("getrotationmatrix2d",

@@ -114,7 +114,7 @@ Plan make_plan(const Tensor& src, const Tensor& M, Size dsize, int flags, int bo
   check(src.dtype() == DType::u8, op, "expected a u8 image, got ", dtype_name(src.dtype()));
   check(M.defined(), op, "M is undefined");
   check(M.dtype() == DType::f64 || M.dtype() == DType::f32, op, "M must be f64 or f32, got ", dtype_name(M.dtype()));
-  check(M.dim() == 2 && M.size(0) == 2 && M.size(1) == 3, op, "M must be shaped {2, 3}, got ", shape_str(M.shape()));
+  check(M.dim() == 2 && M.size(0) == 2 && M.size(1) == 3, op, "M must be shaped [2, 3], got ", shape_str(M.shape()));
   check((flags & ~(7 | WARP_FILL_OUTLIERS | WARP_INVERSE_MAP)) == 0, op, "unknown flags ", flags,
         " (expected INTER_NEAREST, INTER_LINEAR, INTER_CUBIC or INTER_AREA, optionally | WARP_INVERSE_MAP)");
   int interp = flags & 7;
