@@ -230,14 +230,50 @@ void hresize_linear(const uint8_t* __restrict S, int* __restrict D, const int* _
 }
 
 // Horizontal pass of one source row into int32 (exact).
-void hresize_row(const uint8_t* S, int* D, const Separable& t, int64_t dwidth, int64_t swidth, int64_t cn) {
+void hresize_row(const uint8_t* S, int* D, const Separable& t, int64_t dwidth, int64_t swidth, int64_t cn,
+                 bool fast_cubic = false) {
   const short* alpha = t.alpha.data();
   if (t.ksize == 2) {
     hresize_linear(S, D, t.xofs.data(), alpha, t.xmax, cn);
     for (int64_t dx = t.xmax; dx < dwidth; ++dx) D[dx] = S[t.xofs[dx]] * kCoefScale;
     return;
   }
+  // Inside [xmin, xmax): SSE2, 4 outputs per step, each as two 16-bit tap pairs against its four
+  // weights (pmaddwd), the two partial sums added -- exact int32, as the scalar loop.
+  int64_t vbeg = t.xmin, vend = t.xmin;
+  if (fast_cubic && t.xmax - t.xmin >= 4) {
+    vend = t.xmin + (t.xmax - t.xmin) / 4 * 4;
+    const __m128i zero = _mm_setzero_si128();
+    auto pairs = [&](int64_t i) {  // (S[x-cn], S[x]) and (S[x+cn], S[x+2cn]) as two 16-bit words
+      const uint8_t* s = S + t.xofs[i] - cn;
+      return std::pair<int, int>(s[0] | (s[cn] << 8), s[2 * cn] | (s[3 * cn] << 8));
+    };
+    for (int64_t dx = vbeg; dx < vend; dx += 4) {
+      __m128i v = _mm_setzero_si128();
+      auto [p0, q0] = pairs(dx);
+      auto [p1, q1] = pairs(dx + 1);
+      auto [p2, q2] = pairs(dx + 2);
+      auto [p3, q3] = pairs(dx + 3);
+      v = _mm_insert_epi16(v, p0, 0);
+      v = _mm_insert_epi16(v, q0, 1);
+      v = _mm_insert_epi16(v, p1, 2);
+      v = _mm_insert_epi16(v, q1, 3);
+      v = _mm_insert_epi16(v, p2, 4);
+      v = _mm_insert_epi16(v, q2, 5);
+      v = _mm_insert_epi16(v, p3, 6);
+      v = _mm_insert_epi16(v, q3, 7);
+      const __m128i a0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(alpha + 4 * dx));
+      const __m128i a1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(alpha + 4 * dx + 8));
+      const __m128 m0 = _mm_castsi128_ps(_mm_madd_epi16(_mm_unpacklo_epi8(v, zero), a0));
+      const __m128 m1 = _mm_castsi128_ps(_mm_madd_epi16(_mm_unpackhi_epi8(v, zero), a1));
+      const __m128i even = _mm_castps_si128(_mm_shuffle_ps(m0, m1, _MM_SHUFFLE(2, 0, 2, 0)));
+      const __m128i odd = _mm_castps_si128(_mm_shuffle_ps(m0, m1, _MM_SHUFFLE(3, 1, 3, 1)));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(D + dx), _mm_add_epi32(even, odd));
+    }
+  }
   for (int64_t dx = 0; dx < dwidth; ++dx) {
+    if (dx == vbeg && vend > vbeg) dx = vend;
+    if (dx >= dwidth) break;
     const short* a = alpha + dx * 4;
     const int64_t sx = t.xofs[dx] - cn;
     if (dx >= t.xmin && dx < t.xmax) {
@@ -320,7 +356,7 @@ Tensor resize_separable(const Tensor& src_in, const Setup& s, bool fast) {
                 std::memcpy(row, buf.data() + j * dwidth, dwidth * sizeof(int));
                 copied = true;
               }
-          if (!copied) hresize_row(sp + sy * swidth, row, t, dwidth, swidth, s.cn);
+          if (!copied) hresize_row(sp + sy * swidth, row, t, dwidth, swidth, s.cn, fast);
           have[k] = sy;
         }
         rows[k] = row;
