@@ -51,7 +51,7 @@ template <class F>
 Tensor float_unary(const Tensor& x, F f) {
   check(x.defined(), "tensor op", "tensor is undefined");
   const DType dt = float_of(x.dtype());
-  return unary_map(x, dt, dt, f);
+  return unary_map<true>(x, dt, dt, f);
 }
 template <class F>
 Tensor same_unary(const Tensor& x, F f) {

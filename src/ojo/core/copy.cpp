@@ -14,30 +14,35 @@ T* base_of(const Tensor& t) {
   return static_cast<T*>(t.raw_data()) - t.offset();  // for_each_row offsets include t.offset()
 }
 
-// dst[i] = saturate_cast<dst type>(src[i]) element by element; shapes already equal.
+// One row of a conversion: dst[i * dst_step] = saturate_cast<D>(src[i * src_step]), i < n.
+template <class D, class S>
+void convert_row(void* dst_v, int64_t dst_step, const void* src_v, int64_t src_step, int64_t n) {
+  D* dst = static_cast<D*>(dst_v);
+  const S* src = static_cast<const S*>(src_v);
+  if (dst_step == 1 && src_step == 1) {
+    if constexpr (std::is_same_v<D, S>) std::memcpy(dst, src, static_cast<size_t>(n) * sizeof(D));
+    else for (int64_t i = 0; i < n; ++i) dst[i] = saturate_cast<D>(src[i]);
+  } else {
+    for (int64_t i = 0; i < n; ++i) dst[i * dst_step] = saturate_cast<D>(src[i * src_step]);
+  }
+}
+using ConvertRow = void (*)(void*, int64_t, const void*, int64_t, int64_t);
+
+// dst[i] = saturate_cast<dst type>(src[i]) element by element; shapes already equal. The strided
+// walk is written once; only the row loop is instantiated per dtype pair (keeps the build small).
 void convert_into(const Tensor& dst, const Tensor& src) {
-  visit_dtype(dst.dtype(), [&](auto dst_tag) {
-    using D = decltype(dst_tag);
-    visit_dtype(src.dtype(), [&](auto src_tag) {
-      using S = decltype(src_tag);
-      D* out = base_of<D>(dst);
-      const S* in = base_of<S>(src);
-      for_each_row<2>(dst.shape(), {&dst.strides(), &src.strides()}, {dst.offset(), src.offset()},
-                      [&](auto off, int64_t n, auto step) {
-                        D* o = out + off[0];
-                        const S* s = in + off[1];
-                        if (step[0] == 1 && step[1] == 1) {
-                          if constexpr (std::is_same_v<D, S>) {
-                            std::memcpy(o, s, static_cast<size_t>(n) * sizeof(D));
-                          } else {
-                            for (int64_t i = 0; i < n; ++i) o[i] = saturate_cast<D>(s[i]);
-                          }
-                        } else {
-                          for (int64_t i = 0; i < n; ++i) o[i * step[0]] = saturate_cast<D>(s[i * step[1]]);
-                        }
-                      });
+  const ConvertRow row = visit_dtype(dst.dtype(), [&](auto dst_tag) {
+    return visit_dtype(src.dtype(), [&](auto src_tag) -> ConvertRow {
+      return &convert_row<decltype(dst_tag), decltype(src_tag)>;
     });
   });
+  auto* out = static_cast<std::byte*>(dst.raw_data()) - dst.offset() * static_cast<int64_t>(dst.element_size());
+  const auto* in = static_cast<const std::byte*>(src.raw_data()) - src.offset() * static_cast<int64_t>(src.element_size());
+  const auto out_size = static_cast<int64_t>(dst.element_size()), in_size = static_cast<int64_t>(src.element_size());
+  for_each_row<2>(dst.shape(), {&dst.strides(), &src.strides()}, {dst.offset(), src.offset()},
+                  [&](auto off, int64_t n, auto step) {
+                    row(out + off[0] * out_size, step[0], in + off[1] * in_size, step[1], n);
+                  });
 }
 
 // Fills the last dimension of `t` with `values` (one per position along it).

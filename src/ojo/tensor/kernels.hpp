@@ -43,62 +43,70 @@ Tensor binary_map(const Tensor& a_in, const Tensor& b_in, DType compute, DType o
   if (a.shape() != shape) a = a.expand(shape);
   if (b.shape() != shape) b = b.expand(shape);
   Tensor out = Tensor::empty(shape, out_dtype);
+  check(out_dtype == compute || out_dtype == DType::boolean, "binary_map", "unsupported output dtype ",
+        dtype_name(out_dtype));
   visit_dtype(compute, [&](auto ctag) {
     using T = decltype(ctag);
-    visit_dtype(out_dtype, [&](auto otag) {
+    auto run = [&](auto otag) {  // instantiated for O = T and O = bool only (keeps the build small)
       using O = decltype(otag);
-      if constexpr (std::is_same_v<O, T> || std::is_same_v<O, bool>) {
-        O* po = base_of<O>(out);
-        const T* pa = base_of<T>(a);
-        const T* pb = base_of<T>(b);
-        for_each_row<3>(shape, {&out.strides(), &a.strides(), &b.strides()}, {out.offset(), a.offset(), b.offset()},
-                        [&](auto off, int64_t n, auto st) {
-                          O* o = po + off[0];
-                          const T* x = pa + off[1];
-                          const T* y = pb + off[2];
-                          if (st[1] == 1 && st[2] == 1) {
-                            for (int64_t i = 0; i < n; ++i) o[i] = static_cast<O>(f(x[i], y[i]));
-                          } else {
-                            for (int64_t i = 0; i < n; ++i) o[i] = static_cast<O>(f(x[i * st[1]], y[i * st[2]]));
-                          }
-                        });
-      } else {
-        fail("binary_map", "unsupported output dtype ", dtype_name(out_dtype));
-      }
-    });
+      check(out.dtype() == dtype_of<O>, "tensor op", "internal: result dtype ", dtype_name(out.dtype()),
+            " does not match the computed ", dtype_name(dtype_of<O>));
+      O* po = base_of<O>(out);
+      const T* pa = base_of<T>(a);
+      const T* pb = base_of<T>(b);
+      for_each_row<3>(shape, {&out.strides(), &a.strides(), &b.strides()}, {out.offset(), a.offset(), b.offset()},
+                      [&](auto off, int64_t n, auto st) {
+                        O* o = po + off[0];
+                        const T* x = pa + off[1];
+                        const T* y = pb + off[2];
+                        if (st[1] == 1 && st[2] == 1) {
+                          for (int64_t i = 0; i < n; ++i) o[i] = static_cast<O>(f(x[i], y[i]));
+                        } else {
+                          for (int64_t i = 0; i < n; ++i) o[i] = static_cast<O>(f(x[i * st[1]], y[i * st[2]]));
+                        }
+                      });
+    };
+    // Only one output type per op is instantiated: bool for predicates, else the compute type.
+    if constexpr (std::is_same_v<decltype(f(T{}, T{})), bool>) run(bool{});
+    else run(T{});
   });
   return out;
 }
 
 // out[i] = f(x[i]) computed in `compute` (x converted first), result cast to `out_dtype`
 // (which must be `compute` or bool).
-template <class F>
+template <bool kFloatOnly = false, class F>
 Tensor unary_map(const Tensor& x_in, DType compute, DType out_dtype, F f) {
   Tensor x = x_in.detach();
   if (x.dtype() != compute) x = x.to(compute);
   Tensor out = Tensor::empty(x.shape(), out_dtype);
-  visit_dtype(compute, [&](auto ctag) {
+  check(out_dtype == compute || out_dtype == DType::boolean, "unary_map", "unsupported output dtype ",
+        dtype_name(out_dtype));
+  auto body = [&](auto ctag) {
     using T = decltype(ctag);
-    visit_dtype(out_dtype, [&](auto otag) {
+    auto run = [&](auto otag) {  // O = T or bool only
       using O = decltype(otag);
-      if constexpr (std::is_same_v<O, T> || std::is_same_v<O, bool>) {
-        O* po = base_of<O>(out);
-        const T* px = base_of<T>(x);
-        for_each_row<2>(x.shape(), {&out.strides(), &x.strides()}, {out.offset(), x.offset()},
-                        [&](auto off, int64_t n, auto st) {
-                          O* o = po + off[0];
-                          const T* v = px + off[1];
-                          if (st[1] == 1) {
-                            for (int64_t i = 0; i < n; ++i) o[i] = static_cast<O>(f(v[i]));
-                          } else {
-                            for (int64_t i = 0; i < n; ++i) o[i] = static_cast<O>(f(v[i * st[1]]));
-                          }
-                        });
-      } else {
-        fail("unary_map", "unsupported output dtype ", dtype_name(out_dtype));
-      }
-    });
-  });
+      check(out.dtype() == dtype_of<O>, "tensor op", "internal: result dtype ", dtype_name(out.dtype()),
+            " does not match the computed ", dtype_name(dtype_of<O>));
+      O* po = base_of<O>(out);
+      const T* px = base_of<T>(x);
+      for_each_row<2>(x.shape(), {&out.strides(), &x.strides()}, {out.offset(), x.offset()},
+                      [&](auto off, int64_t n, auto st) {
+                        O* o = po + off[0];
+                        const T* v = px + off[1];
+                        if (st[1] == 1) {
+                          for (int64_t i = 0; i < n; ++i) o[i] = static_cast<O>(f(v[i]));
+                        } else {
+                          for (int64_t i = 0; i < n; ++i) o[i] = static_cast<O>(f(v[i * st[1]]));
+                        }
+                      });
+    };
+    if constexpr (std::is_same_v<decltype(f(T{})), bool>) run(bool{});
+    else run(T{});
+  };
+  // Float-only math (exp, log, ...) need not be compiled for the seven other dtypes.
+  if constexpr (kFloatOnly) visit_float(compute, "unary_map", body);
+  else visit_dtype(compute, body);
   return out;
 }
 
