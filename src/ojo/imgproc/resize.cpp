@@ -32,6 +32,13 @@ constexpr int kCoefBits = 11, kCoefScale = 1 << kCoefBits;
 
 int cv_floor(double v) { return static_cast<int>(std::floor(v)); }
 
+// saturate_cast<uint8_t>(float) for values far inside int range: cvtss2si rounds half to even (the
+// default MXCSR mode), as cvRound does, without a libm call.
+inline uint8_t round_u8(float v) {
+  const int i = _mm_cvtss_si32(_mm_set_ss(v));
+  return static_cast<uint8_t>(i < 0 ? 0 : i > 255 ? 255 : i);
+}
+
 struct Setup {
   int64_t sw, sh, dw, dh, cn;
   double inv_sx, inv_sy;
@@ -412,6 +419,17 @@ Tensor resize_area_fast(const Tensor& src_in, const Setup& s, int sx_scale, int 
           D[dx] = static_cast<uint8_t>((S[i] + S[i + cn] + N[i] + N[i + cn] + 2) >> 2);
         }
       }
+      if (fast && dx < w) {  // the same sums, pixel by pixel without divisions, rounded inline
+        for (int64_t px = dx / cn; px < w / cn; ++px)
+          for (int64_t c = 0; c < cn; ++c) {
+            const uint8_t* b = S + px * sx_scale * cn + c;
+            int sum = 0;
+            for (int yy = 0; yy < sy_scale; ++yy, b += swidth)
+              for (int xx = 0; xx < sx_scale; ++xx) sum += b[xx * cn];
+            D[px * cn + c] = round_u8(static_cast<float>(sum) * scale);
+          }
+        dx = w;
+      }
       for (; dx < w; ++dx) {
         const int64_t c = dx % cn, base = (dx - c) * sx_scale + c;
         int sum = 0;
@@ -488,7 +506,10 @@ Tensor resize_area_general(const Tensor& src_in, const Setup& s, bool fast) {
           for (int64_t dx = 0; dx < dwidth; ++dx) sum[dx] += beta * buf[dx];
       }
       uint8_t* D = dp + dy * dwidth;
-      for (int64_t dx = 0; dx < dwidth; ++dx) D[dx] = saturate_cast<uint8_t>(sum[dx]);
+      if (fast)
+        for (int64_t dx = 0; dx < dwidth; ++dx) D[dx] = round_u8(sum[dx]);
+      else
+        for (int64_t dx = 0; dx < dwidth; ++dx) D[dx] = saturate_cast<uint8_t>(sum[dx]);
     }
   };
   if (fast) parallel_for(0, s.dh, 4, rows_fn);
