@@ -9,6 +9,7 @@
 #include <string>
 
 #include "ojo/core/tensor.hpp"
+#include "test_util.hpp"
 
 using namespace ojo;
 
@@ -51,8 +52,7 @@ const std::map<std::string, std::function<Tensor()>>& cases() {
 }
 
 std::map<std::string, std::string> reference() {
-  const char* root = std::getenv("OJO_SOURCE_DIR");
-  std::ifstream in(std::string(root ? root : ".") + "/tests/core/data/print.txt");
+  std::ifstream in(ojo::test::source_dir() + "/tests/core/data/print.txt");
   std::map<std::string, std::string> out;
   std::string line, name;
   while (std::getline(in, line)) {

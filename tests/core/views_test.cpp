@@ -6,6 +6,7 @@
 #include <string>
 
 #include "ojo/core/tensor.hpp"
+#include "test_util.hpp"
 #include "ojo/io/npy.hpp"
 
 using namespace ojo;
@@ -65,8 +66,7 @@ const std::map<std::string, std::function<Tensor()>>& cases() {
 }
 
 std::string reference_path(const std::string& name) {
-  const char* root = std::getenv("OJO_SOURCE_DIR");
-  return std::string(root ? root : ".") + "/tests/core/data/views/" + name + ".npy";
+  return ojo::test::source_dir() + "/tests/core/data/views/" + name + ".npy";
 }
 }  // namespace
 
