@@ -383,9 +383,10 @@ Tensor morph_ref(const Tensor& src, bool is_max, const Tensor& kernel, Point anc
   });
 }
 
-// Saturating a - b, element-wise, same shape and dtype (OpenCV's Mat subtraction).
-Tensor subtract_sat(const Tensor& a, const Tensor& b) {
-  Tensor out = Tensor::empty(a.shape(), a.dtype());
+// Saturating a - b, element-wise, same shape and dtype (OpenCV's Mat subtraction), written into
+// `out`: a new contiguous tensor of that shape which may be a or b itself (one of the morphology
+// results, so no extra allocation; element i only reads element i).
+Tensor subtract_sat(const Tensor& a, const Tensor& b, Tensor out) {
   const Tensor ca = a.contiguous(), cb = b.contiguous();
   visit_dtype(a.dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -479,9 +480,18 @@ Tensor morphologyEx(const Tensor& src, int op, const Tensor& kernel_in, Point an
     case MORPH_DILATE: return D(src);
     case MORPH_OPEN: return D(E(src, kernel));
     case MORPH_CLOSE: return E(D(src), kernel);
-    case MORPH_GRADIENT: return subtract_sat(D(src), E(src, kernel));
-    case MORPH_TOPHAT: return subtract_sat(src, D(E(src, kernel)));
-    case MORPH_BLACKHAT: return subtract_sat(E(D(src), kernel), src);
+    case MORPH_GRADIENT: {
+      Tensor d = D(src);
+      return subtract_sat(d, E(src, kernel), d);
+    }
+    case MORPH_TOPHAT: {
+      Tensor o = D(E(src, kernel));
+      return subtract_sat(src, o, o);
+    }
+    case MORPH_BLACKHAT: {
+      Tensor c = E(D(src), kernel);
+      return subtract_sat(c, src, c);
+    }
     default: break;
   }
   // MORPH_HITMISS: erode(src, kernel == 1) & erode(~src, kernel == -1).
