@@ -99,12 +99,16 @@ Tensor resize_nearest(const Tensor& src_in, const Setup& s, bool fast) {
     for (int64_t y = y0; y < y1; ++y) {
       const uint8_t* srow = sp + std::min<int64_t>(cv_floor(y * ify), s.sh - 1) * s.sw * pix;
       uint8_t* drow = dp + y * s.dw * pix;
+      // Local copies: byte stores may alias anything, so reading through the captured vector
+      // would reload its data pointer on every pixel.
+      const int64_t* __restrict xo = xofs.data();
+      const int64_t dw = s.dw;
       if (pix == 1) {
-        for (int64_t x = 0; x < s.dw; ++x) drow[x] = srow[xofs[x]];
+        for (int64_t x = 0; x < dw; ++x) drow[x] = srow[xo[x]];
       } else if (pix == 3) {
-        for (int64_t x = 0; x < s.dw; ++x) std::memcpy(drow + 3 * x, srow + xofs[x], 3);
+        for (int64_t x = 0; x < dw; ++x) std::memcpy(drow + 3 * x, srow + xo[x], 3);
       } else {
-        for (int64_t x = 0; x < s.dw; ++x) std::memcpy(drow + x * pix, srow + xofs[x], pix);
+        for (int64_t x = 0; x < dw; ++x) std::memcpy(drow + x * pix, srow + xo[x], pix);
       }
     }
   };
