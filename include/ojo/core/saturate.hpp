@@ -13,6 +13,10 @@
 #include <type_traits>
 #include <utility>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace ojo {
 
 template <class To, class From>
@@ -25,6 +29,14 @@ constexpr To saturate_cast(From v) {
     // cvRound: round half to even into a 32-bit int (64-bit for 64-bit targets); NaN and values
     // outside that range give the x86 "integer indefinite" INT_MIN. The int then saturates.
     using Wide = std::conditional_t<sizeof(To) == 8, int64_t, int32_t>;
+#if defined(__SSE2__)
+    // cvtsd2si is cvRound itself: half to even, INT_MIN for NaN and out of range; one instruction.
+    if (!std::is_constant_evaluated()) {
+      const __m128d x = _mm_set_sd(static_cast<double>(v));
+      if constexpr (sizeof(Wide) == 8) return saturate_cast<To>(static_cast<int64_t>(_mm_cvtsd_si64(x)));
+      else return saturate_cast<To>(static_cast<int32_t>(_mm_cvtsd_si32(x)));
+    }
+#endif
     constexpr double lo = static_cast<double>(std::numeric_limits<Wide>::min());
     const double r = std::nearbyint(static_cast<double>(v));
     const Wide wide = (r >= lo && r < -lo) ? static_cast<Wide>(r) : std::numeric_limits<Wide>::min();

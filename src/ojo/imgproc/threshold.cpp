@@ -31,7 +31,8 @@ using pixel_detail::pixel_rows;
 // cvFloor / cvRound of OpenCV on x86-64: NaN and values outside int's range become INT_MIN.
 int cv_floor(double v) {
   const int i = (v > -2147483649.0 && v < 2147483648.0) ? static_cast<int>(v) : INT_MIN;
-  return i - (i > v);
+  // OpenCV's subtraction wraps INT_MIN - 1 to INT_MAX; do it in unsigned arithmetic (no UB).
+  return static_cast<int>(static_cast<uint32_t>(i) - (i > v ? 1u : 0u));
 }
 int cv_round(double v) { return saturate_cast<int32_t>(v); }
 
