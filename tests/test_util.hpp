@@ -11,6 +11,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <algorithm>
 #include <cctype>
@@ -73,6 +74,19 @@ inline std::string source_dir() {
 }
 
 // scikit-image's sample photos (Debian package python3-skimage).
+// The `ojo` binary: $OJO_BIN, or `ojo` beside the running test executable (both land in <build>/bin).
+inline std::string ojo_bin() {
+  if (const char* env = std::getenv("OJO_BIN")) return env;
+  return (std::filesystem::read_symlink("/proc/self/exe").parent_path() / "ojo").string();
+}
+
+// Runs `ojo ARGS` through the shell, stdout to the file `out` and stderr to `err`; returns the
+// exit code, or -1 when a signal ended it (never acceptable for ojo).
+inline int run_ojo(const std::string& args, const std::string& out, const std::string& err) {
+  const int status = std::system((ojo_bin() + " " + args + " >" + out + " 2>" + err).c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 inline std::string skimage_dir() { return "/usr/lib/python3/dist-packages/skimage/data"; }
 
 inline std::string read_bytes(const std::string& path) {

@@ -18,20 +18,14 @@ using namespace ojo::test;
 
 namespace {
 
-std::string ojo_bin() {
-  if (const char* env = std::getenv("OJO_BIN")) return env;
-  return (fs::read_symlink("/proc/self/exe").parent_path() / "ojo").string();
-}
-
 struct CliRun {
   int code;
   std::string err;
 };
 
 CliRun run(const TempDir& dir, const std::string& args) {
-  const int status =
-      std::system((ojo_bin() + " " + args + " >" + dir.path("stdout") + " 2>" + dir.path("stderr")).c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_bytes(dir.path("stderr"))};
+  const int code = run_ojo(args, dir.path("stdout"), dir.path("stderr"));
+  return {code, read_bytes(dir.path("stderr"))};
 }
 
 const std::string kAstronaut = skimage_dir() + "/astronaut.png";  // 512x512 RGB

@@ -17,15 +17,7 @@ using namespace ojo::test;
 
 namespace {
 
-std::string ojo_bin() {
-  if (const char* env = std::getenv("OJO_BIN")) return env;
-  return (fs::read_symlink("/proc/self/exe").parent_path() / "ojo").string();
-}
-
-int run(const std::string& args, const std::string& err) {
-  const int status = std::system((ojo_bin() + " " + args + " >/dev/null 2>" + err).c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
+int run(const std::string& args, const std::string& err) { return run_ojo(args, "/dev/null", err); }
 
 const std::string kAstronaut = skimage_dir() + "/astronaut.png";
 const std::string kCamera = skimage_dir() + "/camera.png";

@@ -18,17 +18,6 @@ using namespace ojo::test;
 
 namespace {
 
-std::string ojo_bin() {
-  if (const char* env = std::getenv("OJO_BIN")) return env;
-  return (fs::read_symlink("/proc/self/exe").parent_path() / "ojo").string();
-}
-
-// Runs `ojo ARGS` with stdout to `out` and stderr to `err`; returns the exit code.
-int run(const std::string& args, const std::string& out, const std::string& err) {
-  const int status = std::system((ojo_bin() + " " + args + " >" + out + " 2>" + err).c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 const std::string kCamera = skimage_dir() + "/camera.png";
 const std::string kAstronaut = skimage_dir() + "/astronaut.png";
 
@@ -39,7 +28,7 @@ TEST(ThresholdCli, OtsuPrintsRetvalAndWritesTheImage) {
   const cv::Mat gray = cv::imread(kCamera, cv::IMREAD_GRAYSCALE);
   cv::Mat expected;
   const double t = cv::threshold(gray, expected, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
-  ASSERT_EQ(run("threshold --thresh 0 --maxval 255 --type \"THRESH_BINARY|THRESH_OTSU\" " + kCamera + " " +
+  ASSERT_EQ(run_ojo("threshold --thresh 0 --maxval 255 --type \"THRESH_BINARY|THRESH_OTSU\" " + kCamera + " " +
                     dir.path("o.png"),
                 dir.path("out"), dir.path("err")),
             0)
@@ -54,14 +43,14 @@ TEST(ThresholdCli, CannyL2FlagAndAdaptiveMatchOpenCV) {
   TempDir dir;
   const cv::Mat gray = cv::imread(kCamera, cv::IMREAD_GRAYSCALE);
   cv::Mat expected;
-  ASSERT_EQ(run("canny --threshold1 50 --threshold2 100 --l2gradient " + kCamera + " " + dir.path("c.png"),
+  ASSERT_EQ(run_ojo("canny --threshold1 50 --threshold2 100 --l2gradient " + kCamera + " " + dir.path("c.png"),
                 dir.path("out"), dir.path("err")),
             0)
       << read_bytes(dir.path("err"));
   cv::Canny(gray, expected, 50, 100, 3, true);
   EXPECT_EQ(cv::norm(cv::imread(dir.path("c.png"), cv::IMREAD_GRAYSCALE), expected, cv::NORM_INF), 0);
 
-  ASSERT_EQ(run("adaptivethreshold --max-value 255 --adaptive-method MEAN_C --threshold-type BINARY_INV "
+  ASSERT_EQ(run_ojo("adaptivethreshold --max-value 255 --adaptive-method MEAN_C --threshold-type BINARY_INV "
                 "--block-size 11 --c 2 " + kCamera + " " + dir.path("a.png"),
                 dir.path("out"), dir.path("err")),
             0)
@@ -73,7 +62,7 @@ TEST(ThresholdCli, CannyL2FlagAndAdaptiveMatchOpenCV) {
 TEST(ThresholdCli, CalcHistAndEqualizeHist) {
   TempDir dir;
   const cv::Mat rgb = cv_imread_rgb(kAstronaut, cv::IMREAD_COLOR);
-  ASSERT_EQ(run("calchist --channels 0 --hist-size 32 --ranges 0,256 " + kAstronaut + " " + dir.path("h.npy"),
+  ASSERT_EQ(run_ojo("calchist --channels 0 --hist-size 32 --ranges 0,256 " + kAstronaut + " " + dir.path("h.npy"),
                 dir.path("out"), dir.path("err")),
             0)
       << read_bytes(dir.path("err"));
@@ -86,31 +75,31 @@ TEST(ThresholdCli, CalcHistAndEqualizeHist) {
   const cv::Mat gray = cv::imread(kCamera, cv::IMREAD_GRAYSCALE);
   cv::Mat eq;
   cv::equalizeHist(gray, eq);
-  ASSERT_EQ(run("equalizehist " + kCamera + " " + dir.path("e.png"), dir.path("out"), dir.path("err")), 0);
+  ASSERT_EQ(run_ojo("equalizehist " + kCamera + " " + dir.path("e.png"), dir.path("out"), dir.path("err")), 0);
   EXPECT_EQ(cv::norm(cv::imread(dir.path("e.png"), cv::IMREAD_GRAYSCALE), eq, cv::NORM_INF), 0);
-  ASSERT_EQ(run("equalizehist --method guide " + kCamera + " " + dir.path("g.png"), dir.path("out"), dir.path("err")),
+  ASSERT_EQ(run_ojo("equalizehist --method guide " + kCamera + " " + dir.path("g.png"), dir.path("out"), dir.path("err")),
             0);
   EXPECT_GT(cv::norm(cv::imread(dir.path("g.png"), cv::IMREAD_GRAYSCALE), eq, cv::NORM_INF), 0);  // another formula
 }
 
 TEST(ThresholdCli, BadInputExitsNonZeroWithMessageAndNoOutput) {
   TempDir dir;
-  EXPECT_EQ(run("adaptivethreshold --block-size 4 " + kCamera + " " + dir.path("x.png"), dir.path("out"),
+  EXPECT_EQ(run_ojo("adaptivethreshold --block-size 4 " + kCamera + " " + dir.path("x.png"), dir.path("out"),
                 dir.path("err")),
             1);
   EXPECT_NE(read_bytes(dir.path("err")).find("blockSize must be odd and > 1"), std::string::npos);
   EXPECT_FALSE(fs::exists(dir.path("x.png")));
-  EXPECT_EQ(run("threshold --type THRESH_OTSU " + kAstronaut + " " + dir.path("y.png"), dir.path("out"), dir.path("err")),
+  EXPECT_EQ(run_ojo("threshold --type THRESH_OTSU " + kAstronaut + " " + dir.path("y.png"), dir.path("out"), dir.path("err")),
             1);
   EXPECT_NE(read_bytes(dir.path("err")).find("THRESH_OTSU needs a one-channel"), std::string::npos);
   EXPECT_FALSE(fs::exists(dir.path("y.png")));
-  EXPECT_EQ(run("canny --threshold1 1 --threshold2 2 --aperture-size 9 " + kCamera + " " + dir.path("z.png"),
+  EXPECT_EQ(run_ojo("canny --threshold1 1 --threshold2 2 --aperture-size 9 " + kCamera + " " + dir.path("z.png"),
                 dir.path("out"), dir.path("err")),
             1);
   EXPECT_NE(read_bytes(dir.path("err")).find("apertureSize must be 3, 5 or 7"), std::string::npos);
-  EXPECT_EQ(run("lut --lut 1,2,3 " + kCamera + " " + dir.path("l.png"), dir.path("out"), dir.path("err")), 1);
+  EXPECT_EQ(run_ojo("lut --lut 1,2,3 " + kCamera + " " + dir.path("l.png"), dir.path("out"), dir.path("err")), 1);
   EXPECT_NE(read_bytes(dir.path("err")).find("expected 256 numbers"), std::string::npos);
-  EXPECT_EQ(run("equalizehist --method numpy " + kCamera + " " + dir.path("e.png"), dir.path("out"), dir.path("err")),
+  EXPECT_EQ(run_ojo("equalizehist --method numpy " + kCamera + " " + dir.path("e.png"), dir.path("out"), dir.path("err")),
             1);
   EXPECT_NE(read_bytes(dir.path("err")).find("expected opencv or guide"), std::string::npos);
 }
