@@ -152,34 +152,14 @@ inline ::testing::AssertionResult tensors_equal(const Tensor& actual, const Tens
 }  // namespace ojo::test
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+
+#include "ojo/imgproc/types.hpp"
 namespace ojo::test {
 
-inline DType dtype_from_cv_depth(int depth) {
-  switch (depth) {
-    case CV_8U: return DType::u8;
-    case CV_8S: return DType::i8;
-    case CV_16U: return DType::u16;
-    case CV_16S: return DType::i16;
-    case CV_32S: return DType::i32;
-    case CV_32F: return DType::f32;
-    case CV_64F: return DType::f64;
-  }
-  throw std::runtime_error("dtype_from_cv_depth: unsupported depth " + std::to_string(depth));
-}
-
-inline int cv_depth_of(DType t) {
-  switch (t) {
-    case DType::u8: case DType::boolean: return CV_8U;
-    case DType::i8: return CV_8S;
-    case DType::u16: return CV_16U;
-    case DType::i16: return CV_16S;
-    case DType::i32: return CV_32S;
-    case DType::f32: return CV_32F;
-    case DType::f64: return CV_64F;
-    default: break;
-  }
-  throw std::runtime_error(std::string("cv_depth_of: OpenCV has no ") + dtype_name(t));
-}
+// OpenCV depth <-> dtype, through the library's own mapping (include/ojo/imgproc/types.hpp);
+// bool tensors travel to OpenCV as 8-bit.
+inline DType dtype_from_cv_depth(int depth) { return depth_dtype(depth, "dtype_from_cv_depth"); }
+inline int cv_depth_of(DType t) { return t == DType::boolean ? CV_8U : dtype_depth(t, "cv_depth_of"); }
 
 // Copies an {H, W} or {H, W, C} tensor into a cv::Mat with C channels (channel order unchanged).
 inline cv::Mat to_cv(const Tensor& t) {
