@@ -1,4 +1,5 @@
-// StateDict — an ordered name → tensor map, PyTorch's `OrderedDict` state_dict.
+// StateDict — an ordered name → tensor map, PyTorch's `OrderedDict` state_dict. It lives in core
+// because modules (nn), optimizers (optim) and weight files (io) all use it.
 //
 // Modules produce one with PyTorch's key names ("conv_block_1.0.weight"), optimizers with
 // "state.<i>.<buffer>" / "param_groups.0.<hyper-parameter>", and files (safetensors) store
