@@ -1,11 +1,9 @@
-// Batched matrix product C[b] = A[b]·B[b] — the kernel under matmul (and later linear/conv).
-// matmul_reference is the plain triple loop (the algorithmic reference); matmul_blocked is the
-// fast path: rows of C split across threads, K and N in cache-sized blocks, and an i-k-j inner
-// loop (C row += a[i,k] * B row) that the compiler vectorises. Both accumulate in the dtype.
+// Batched matrix product C[b] = A[b]·B[b] — the kernel under matmul. matmul_reference is the
+// plain triple loop (the algorithmic reference); the fast path is gemm_parallel (gemm.hpp).
 #include <algorithm>
 
 #include "kernels.hpp"
-#include "ojo/core/parallel.hpp"
+#include "gemm.hpp"
 
 namespace ojo {
 
@@ -20,27 +18,6 @@ void matmul_reference(const T* a, const T* b, T* c, int64_t m, int64_t k, int64_
     }
 }
 
-template <class T>
-void matmul_blocked(const T* a, const T* b, T* c, int64_t m, int64_t k, int64_t n) {
-  constexpr int64_t kBlockK = 256, kBlockN = 512;
-  parallel_for(0, m, std::max<int64_t>(1, 16384 / std::max<int64_t>(k * n, 1)), [&](int64_t lo, int64_t hi) {
-    for (int64_t i = lo; i < hi; ++i) std::fill(c + i * n, c + (i + 1) * n, T(0));
-    for (int64_t j0 = 0; j0 < n; j0 += kBlockN) {
-      const int64_t j1 = std::min(n, j0 + kBlockN);
-      for (int64_t p0 = 0; p0 < k; p0 += kBlockK) {
-        const int64_t p1 = std::min(k, p0 + kBlockK);
-        for (int64_t i = lo; i < hi; ++i) {
-          T* crow = c + i * n;
-          for (int64_t p = p0; p < p1; ++p) {
-            const T av = a[i * k + p];
-            const T* brow = b + p * n;
-            for (int64_t j = j0; j < j1; ++j) crow[j] += av * brow[j];
-          }
-        }
-      }
-    }
-  });
-}
 }  // namespace
 
 Tensor bmm_kernel(const Tensor& a_in, const Tensor& b_in, bool reference) {
@@ -61,7 +38,7 @@ Tensor bmm_kernel(const Tensor& a_in, const Tensor& b_in, bool reference) {
       const T* pb = b.data<T>() + s * k * n;
       T* pc = c.data<T>() + s * m * n;
       if (reference) matmul_reference(pa, pb, pc, m, k, n);
-      else matmul_blocked(pa, pb, pc, m, k, n);
+      else kernels::gemm_parallel<T>(false, false, m, n, k, pa, k, pb, n, T(0), pc, n);
     }
   });
   return c;

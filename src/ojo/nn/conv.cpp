@@ -1,0 +1,295 @@
+// conv2d: forward and backward.
+//
+// Fast path (im2col + GEMM): each sample's receptive fields are unrolled into a matrix
+// cols {Cg·kH·kW, OH·OW} so that the convolution of group g is one matrix product
+// W_g {Og, Cg·kH·kW} · cols. Backward reuses the same shapes:
+//   grad_input  = col2im(W_gᵀ · grad_out)                       per sample
+//   grad_weight = grad_out {Og, N·OH·OW} · cols_allᵀ            one product over the whole batch
+//   grad_bias   = grad_out summed over N, OH, OW
+// Samples are independent (parallel over N) and every GEMM splits into fixed blocks, so results
+// do not depend on the number of threads. The reference path is the definition as nested loops.
+#include <algorithm>
+#include <cstring>
+
+#include "../tensor/gemm.hpp"
+#include "../tensor/kernels.hpp"
+#include "ojo/autograd/autograd.hpp"
+#include "ojo/core/parallel.hpp"
+#include "ojo/nn/functional.hpp"
+#include "ojo/nn/module.hpp"
+
+namespace ojo::nn {
+
+Padding2d::Mode Padding2d::parse_mode(std::string_view name) {
+  if (name == "same") return Mode::same;
+  if (name == "valid") return Mode::valid;
+  fail("conv2d", "Invalid padding string '", std::string(name), "', should be one of {'valid', 'same'}");
+}
+
+namespace {
+
+// Everything about one convolution's shapes.
+struct ConvGeometry {
+  int64_t n, c, h, w;      // input
+  int64_t o, kh, kw;       // weight {o, c/groups, kh, kw}
+  int64_t groups, cg, og;  // channels per group
+  int64_t sh, sw, dh, dw;
+  int64_t pt, pl;          // top/left padding (bottom/right only change oh/ow)
+  int64_t oh, ow;
+  int64_t k() const { return cg * kh * kw; }
+  int64_t plane() const { return oh * ow; }
+};
+
+ConvGeometry conv_geometry(const Tensor& x, const Tensor& weight, const Tensor& bias, Size2 stride,
+                           const Padding2d& padding, Size2 dilation, int64_t groups) {
+  const char* op = "conv2d";
+  check(weight.dim() == 4, op, "weight must be 4-D {out_channels, in_channels/groups, kH, kW}, got shape ",
+        shape_str(weight.shape()));
+  check(x.dtype() == weight.dtype() && is_floating(x.dtype()), op, "expected input and weight of the same float dtype, got ",
+        dtype_name(x.dtype()), " and ", dtype_name(weight.dtype()));
+  check(groups > 0, op, "non-positive groups is not supported (got ", groups, ")");
+  check(stride.h > 0 && stride.w > 0, op, "non-positive stride is not supported (got ", py_tuple({stride.h, stride.w}), ")");
+  check(dilation.h > 0 && dilation.w > 0, op, "dilation should be greater than zero (got ", py_tuple({dilation.h, dilation.w}), ")");
+  ConvGeometry g{};
+  g.n = x.size(0), g.c = x.size(1), g.h = x.size(2), g.w = x.size(3);
+  g.o = weight.size(0), g.kh = weight.size(2), g.kw = weight.size(3);
+  g.groups = groups, g.cg = weight.size(1), g.og = g.o / groups;
+  g.sh = stride.h, g.sw = stride.w, g.dh = dilation.h, g.dw = dilation.w;
+  check(g.o % groups == 0, op, "out_channels (", g.o, ") must be divisible by groups (", groups, ")");
+  if (g.c != g.cg * groups)
+    fail(op, "input has ", g.c, " channels, weight expects ", g.cg * groups, " (input shape ", shape_str(x.shape()),
+         ", weight shape ", shape_str(weight.shape()), ", groups=", groups, ")");
+  if (bias.defined())
+    check(bias.dim() == 1 && bias.size(0) == g.o && bias.dtype() == x.dtype(), op, "bias must be {", g.o, "} ",
+          dtype_name(x.dtype()), ", got shape ", shape_str(bias.shape()), " ", dtype_name(bias.dtype()));
+  int64_t pb = 0, pr = 0;
+  switch (padding.mode) {
+    case Padding2d::Mode::explicit_size:
+      check(padding.size.h >= 0 && padding.size.w >= 0, op, "negative padding is not supported (got ",
+            py_tuple({padding.size.h, padding.size.w}), ")");
+      g.pt = pb = padding.size.h, g.pl = pr = padding.size.w;
+      break;
+    case Padding2d::Mode::valid: g.pt = g.pl = 0; break;
+    case Padding2d::Mode::same: {
+      check(g.sh == 1 && g.sw == 1, op, "padding='same' is not supported for strided convolutions");
+      // PyTorch puts the odd pixel of padding on the bottom/right.
+      const int64_t th = g.dh * (g.kh - 1), tw = g.dw * (g.kw - 1);
+      g.pt = th / 2, pb = th - g.pt, g.pl = tw / 2, pr = tw - g.pl;
+      break;
+    }
+  }
+  g.oh = (g.h + g.pt + pb - g.dh * (g.kh - 1) - 1) / g.sh + 1;
+  g.ow = (g.w + g.pl + pr - g.dw * (g.kw - 1) - 1) / g.sw + 1;
+  if (g.h + g.pt + pb < g.dh * (g.kh - 1) + 1 || g.w + g.pl + pr < g.dw * (g.kw - 1) + 1)
+    fail(op, "Calculated padded input size per channel: (", g.h + g.pt + pb, " x ", g.w + g.pl + pr,
+         "). Kernel size: (", g.dh * (g.kh - 1) + 1, " x ", g.dw * (g.kw - 1) + 1,
+         "). Kernel size can't be greater than actual input size (input shape ", shape_str(x.shape()), ")");
+  return g;
+}
+
+// Unrolls channels [c0, c0+cg) of one sample into cols {cg·kh·kw, oh·ow}; row stride `ld`.
+template <class T>
+void im2col(const T* x, const ConvGeometry& g, int64_t c0, T* cols, int64_t ld) {
+  for (int64_t c = 0; c < g.cg; ++c) {
+    const T* plane = x + (c0 + c) * g.h * g.w;
+    for (int64_t i = 0; i < g.kh; ++i)
+      for (int64_t j = 0; j < g.kw; ++j) {
+        T* row = cols + ((c * g.kh + i) * g.kw + j) * ld;
+        for (int64_t y = 0; y < g.oh; ++y) {
+          const int64_t iy = y * g.sh - g.pt + i * g.dh;
+          T* out = row + y * g.ow;
+          if (iy < 0 || iy >= g.h) {
+            std::fill(out, out + g.ow, T(0));
+            continue;
+          }
+          const T* src = plane + iy * g.w;
+          for (int64_t xo = 0; xo < g.ow; ++xo) {
+            const int64_t ix = xo * g.sw - g.pl + j * g.dw;
+            out[xo] = (ix >= 0 && ix < g.w) ? src[ix] : T(0);
+          }
+        }
+      }
+  }
+}
+
+// The inverse scatter: adds cols {cg·kh·kw, oh·ow} back into channels [c0, c0+cg) of one sample.
+template <class T>
+void col2im_add(const T* cols, const ConvGeometry& g, int64_t c0, T* x) {
+  for (int64_t c = 0; c < g.cg; ++c) {
+    T* plane = x + (c0 + c) * g.h * g.w;
+    for (int64_t i = 0; i < g.kh; ++i)
+      for (int64_t j = 0; j < g.kw; ++j) {
+        const T* row = cols + ((c * g.kh + i) * g.kw + j) * g.plane();
+        for (int64_t y = 0; y < g.oh; ++y) {
+          const int64_t iy = y * g.sh - g.pt + i * g.dh;
+          if (iy < 0 || iy >= g.h) continue;
+          T* dst = plane + iy * g.w;
+          const T* in = row + y * g.ow;
+          for (int64_t xo = 0; xo < g.ow; ++xo) {
+            const int64_t ix = xo * g.sw - g.pl + j * g.dw;
+            if (ix >= 0 && ix < g.w) dst[ix] += in[xo];
+          }
+        }
+      }
+  }
+}
+
+template <class T>
+void conv_forward_fast(const T* x, const T* w, const T* b, T* y, const ConvGeometry& g) {
+  const int64_t k = g.k(), plane = g.plane();
+  parallel_for(0, g.n, 1, [&](int64_t lo, int64_t hi) {
+    std::vector<T> cols(static_cast<size_t>(k * plane));
+    for (int64_t s = lo; s < hi; ++s) {
+      const T* xs = x + s * g.c * g.h * g.w;
+      T* ys = y + s * g.o * plane;
+      for (int64_t grp = 0; grp < g.groups; ++grp) {
+        im2col(xs, g, grp * g.cg, cols.data(), plane);
+        T* yg = ys + grp * g.og * plane;
+        for (int64_t o = 0; o < g.og; ++o) std::fill(yg + o * plane, yg + (o + 1) * plane, b ? b[grp * g.og + o] : T(0));
+        kernels::gemm_parallel<T>(false, false, g.og, plane, k, w + grp * g.og * k, k, cols.data(), plane, T(1), yg, plane);
+      }
+    }
+  });
+}
+
+template <class T>
+void conv_forward_reference(const T* x, const T* w, const T* b, T* y, const ConvGeometry& g) {
+  for (int64_t s = 0; s < g.n; ++s)
+    for (int64_t o = 0; o < g.o; ++o) {
+      const int64_t grp = o / g.og;
+      for (int64_t oy = 0; oy < g.oh; ++oy)
+        for (int64_t ox = 0; ox < g.ow; ++ox) {
+          T acc = b ? b[o] : T(0);
+          for (int64_t c = 0; c < g.cg; ++c)
+            for (int64_t i = 0; i < g.kh; ++i)
+              for (int64_t j = 0; j < g.kw; ++j) {
+                const int64_t iy = oy * g.sh - g.pt + i * g.dh, ix = ox * g.sw - g.pl + j * g.dw;
+                if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
+                acc += x[((s * g.c + grp * g.cg + c) * g.h + iy) * g.w + ix] * w[((o * g.cg + c) * g.kh + i) * g.kw + j];
+              }
+          y[((s * g.o + o) * g.oh + oy) * g.ow + ox] = acc;
+        }
+    }
+}
+
+template <class T>
+void conv_grad_input(const T* gy, const T* w, T* gx, const ConvGeometry& g) {
+  const int64_t k = g.k(), plane = g.plane();
+  std::fill(gx, gx + g.n * g.c * g.h * g.w, T(0));
+  parallel_for(0, g.n, 1, [&](int64_t lo, int64_t hi) {
+    std::vector<T> cols(static_cast<size_t>(k * plane));
+    for (int64_t s = lo; s < hi; ++s)
+      for (int64_t grp = 0; grp < g.groups; ++grp) {
+        // cols {k, plane} = W_gᵀ {k, og} · gy_g {og, plane}
+        kernels::gemm_parallel<T>(true, false, k, plane, g.og, w + grp * g.og * k, k,
+                                  gy + (s * g.o + grp * g.og) * plane, plane, T(0), cols.data(), plane);
+        col2im_add(cols.data(), g, grp * g.cg, gx + s * g.c * g.h * g.w);
+      }
+  });
+}
+
+template <class T>
+void conv_grad_weight(const T* gy, const T* x, T* gw, const ConvGeometry& g) {
+  const int64_t k = g.k(), plane = g.plane(), cols_n = g.n * plane;
+  // cols_all {groups, k, n·plane}: sample s fills columns [s·plane, (s+1)·plane).
+  std::vector<T> cols(static_cast<size_t>(g.groups * k * cols_n));
+  // gy regrouped as {groups, og, n·plane} so that one GEMM sums over the whole batch.
+  std::vector<T> gyt(static_cast<size_t>(g.o * cols_n));
+  parallel_for(0, g.n, 1, [&](int64_t lo, int64_t hi) {
+    for (int64_t s = lo; s < hi; ++s) {
+      for (int64_t grp = 0; grp < g.groups; ++grp)
+        im2col(x + s * g.c * g.h * g.w, g, grp * g.cg, cols.data() + grp * k * cols_n + s * plane, cols_n);
+      for (int64_t o = 0; o < g.o; ++o)
+        std::memcpy(gyt.data() + o * cols_n + s * plane, gy + (s * g.o + o) * plane, sizeof(T) * plane);
+    }
+  });
+  for (int64_t grp = 0; grp < g.groups; ++grp)
+    kernels::gemm_parallel<T>(false, true, g.og, k, cols_n, gyt.data() + grp * g.og * cols_n, cols_n,
+                              cols.data() + grp * k * cols_n, cols_n, T(0), gw + grp * g.og * k, k);
+}
+
+template <class T>
+void conv_grad_bias(const T* gy, T* gb, const ConvGeometry& g) {
+  const int64_t plane = g.plane();
+  for (int64_t o = 0; o < g.o; ++o) {
+    double acc = 0;  // a fixed order in double: the same for any thread count
+    for (int64_t s = 0; s < g.n; ++s) {
+      const T* p = gy + (s * g.o + o) * plane;
+      for (int64_t i = 0; i < plane; ++i) acc += p[i];
+    }
+    gb[o] = static_cast<T>(acc);
+  }
+}
+
+// The reference backward: the definition's loops, scattered.
+template <class T>
+void conv_backward_reference(const T* gy, const T* x, const T* w, T* gx, T* gw, const ConvGeometry& g) {
+  if (gx) std::fill(gx, gx + g.n * g.c * g.h * g.w, T(0));
+  if (gw) std::fill(gw, gw + g.o * g.k(), T(0));
+  for (int64_t s = 0; s < g.n; ++s)
+    for (int64_t o = 0; o < g.o; ++o) {
+      const int64_t grp = o / g.og;
+      for (int64_t oy = 0; oy < g.oh; ++oy)
+        for (int64_t ox = 0; ox < g.ow; ++ox) {
+          const T go = gy[((s * g.o + o) * g.oh + oy) * g.ow + ox];
+          for (int64_t c = 0; c < g.cg; ++c)
+            for (int64_t i = 0; i < g.kh; ++i)
+              for (int64_t j = 0; j < g.kw; ++j) {
+                const int64_t iy = oy * g.sh - g.pt + i * g.dh, ix = ox * g.sw - g.pl + j * g.dw;
+                if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
+                const int64_t xi = ((s * g.c + grp * g.cg + c) * g.h + iy) * g.w + ix;
+                const int64_t wi = ((o * g.cg + c) * g.kh + i) * g.kw + j;
+                if (gx) gx[xi] += go * w[wi];
+                if (gw) gw[wi] += go * x[xi];
+              }
+        }
+    }
+}
+
+}  // namespace
+
+namespace functional {
+
+Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Size2 stride, Padding2d padding,
+              Size2 dilation, int64_t groups, bool reference) {
+  check(input.defined() && weight.defined(), "conv2d", "input and weight must be defined");
+  if (input.dim() == 3)  // unbatched {C, H, W}
+    return conv2d(input.unsqueeze(0), weight, bias, stride, padding, dilation, groups, reference).squeeze(0);
+  check(input.dim() == 4, "conv2d", "Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: ",
+        shape_str(input.shape()));
+  const ConvGeometry g = conv_geometry(input, weight, bias, stride, padding, dilation, groups);
+  const Tensor x = input.detach().contiguous(), w = weight.detach().contiguous();
+  const Tensor b = bias.defined() ? bias.detach().contiguous() : Tensor();
+  Tensor y = Tensor::empty({g.n, g.o, g.oh, g.ow}, x.dtype());
+  kernels::visit_float(x.dtype(), "conv2d", [&](auto tag) {
+    using T = decltype(tag);
+    const T* pb = b.defined() ? b.data<T>() : nullptr;
+    if (reference) conv_forward_reference(x.data<T>(), w.data<T>(), pb, y.data<T>(), g);
+    else conv_forward_fast(x.data<T>(), w.data<T>(), pb, y.data<T>(), g);
+  });
+  if (!any_requires_grad({input, weight, bias})) return y;
+  const bool need_x = input.requires_grad(), need_w = weight.requires_grad(),
+             need_b = bias.defined() && bias.requires_grad();
+  return record("ConvolutionBackward0", y, {input, weight, bias},
+                [x, w, g, need_x, need_w, need_b, reference](const Tensor& grad) -> std::vector<Tensor> {
+                  const Tensor gy = grad.contiguous();
+                  Tensor gx = need_x ? Tensor::empty(x.shape(), x.dtype()) : Tensor();
+                  Tensor gw = need_w ? Tensor::empty(w.shape(), w.dtype()) : Tensor();
+                  Tensor gb = need_b ? Tensor::empty({g.o}, x.dtype()) : Tensor();
+                  kernels::visit_float(x.dtype(), "conv2d backward", [&](auto tag) {
+                    using T = decltype(tag);
+                    if (reference) {
+                      conv_backward_reference(gy.data<T>(), x.data<T>(), w.data<T>(), need_x ? gx.data<T>() : nullptr,
+                                              need_w ? gw.data<T>() : nullptr, g);
+                    } else {
+                      if (need_x) conv_grad_input(gy.data<T>(), w.data<T>(), gx.data<T>(), g);
+                      if (need_w) conv_grad_weight(gy.data<T>(), x.data<T>(), gw.data<T>(), g);
+                    }
+                    if (need_b) conv_grad_bias(gy.data<T>(), gb.data<T>(), g);
+                  });
+                  return {gx, gw, gb};
+                });
+}
+
+}  // namespace functional
+}  // namespace ojo::nn

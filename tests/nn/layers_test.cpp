@@ -1,0 +1,182 @@
+// ctest-labels: pytorch
+// Every nn layer, forward and backward, against PyTorch 1.13 reference data made by
+// scripts/reference/nn_reference.py (tests/nn/data/layers): conv2d (stride, padding int / pair /
+// same / valid, dilation, groups, bias, unbatched, f64), max/avg/adaptive pooling, linear,
+// batch_norm (train and eval, running statistics). conv2d and max_pool2d run both their fast and
+// reference paths, at 1 and 2 threads. Module printing is compared with torch's repr().
+// Tolerance: |ojo - torch| <= 1e-5 + 1e-5 * |torch| (float32 rounding of sums of up to ~500 terms);
+// weight gradients sum over the whole batch (N·OH·OW terms, 1568 for TinyVGG's first layer), where
+// float32 summation order alone moves the result by a few 1e-5 relative (ojo's and torch's results
+// are each within that of the float64 value): rtol 5e-5 there.
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+#include "autograd/compare.hpp"
+#include "ojo/core/parallel.hpp"
+#include "ojo/io/npy.hpp"
+#include "ojo/nn/layers.hpp"
+
+namespace ojo::test {
+namespace {
+
+namespace F = nn::functional;
+using nlohmann::json;
+constexpr double kAtol = 1e-5, kRtol = 1e-5;
+
+std::string data_dir() { return source_dir() + "/tests/nn/data/layers/"; }
+Tensor load(const std::string& name, const std::string& key) { return load_npy(data_dir() + name + "." + key + ".npy"); }
+
+const json& cases() {
+  static const json j = [] {
+    std::ifstream in(data_dir() + "cases.json");
+    if (!in) throw std::runtime_error("missing " + data_dir() + "cases.json (run scripts/reference/nn_reference.py)");
+    return json::parse(in);
+  }();
+  return j;
+}
+
+nn::Size2 size2(const json& v) { return {v[0].get<int64_t>(), v[1].get<int64_t>()}; }
+std::optional<nn::Size2> opt_size2(const json& v) {
+  return v.is_null() ? std::nullopt : std::optional<nn::Size2>(size2(v));
+}
+nn::Padding2d padding(const json& v) {
+  return v.is_string() ? nn::Padding2d(v.get<std::string>()) : nn::Padding2d(size2(v));
+}
+
+struct Variant {
+  bool reference;
+  int threads;
+};
+
+// Runs case `name` with its inputs; returns the outputs by key ("out", and "indices" for max pooling).
+std::map<std::string, Tensor> run_case(const std::string& name, const json& c, std::map<std::string, Tensor>& in,
+                                       bool reference) {
+  const std::string op = c["op"];
+  auto get = [&](const char* k) { return in.count(k) ? in.at(k) : Tensor(); };
+  if (op == "conv2d")
+    return {{"out", F::conv2d(get("x"), get("w"), get("b"), size2(c["stride"]), padding(c["padding"]),
+                              size2(c["dilation"]), c["groups"].get<int64_t>(), reference)}};
+  if (op == "max_pool2d") {
+    auto [y, idx] = F::max_pool2d_with_indices(get("x"), size2(c["k"]), opt_size2(c["s"]), size2(c["p"]),
+                                               size2(c["d"]), c["ceil"].get<bool>(), reference);
+    return {{"out", y}, {"indices", idx}};
+  }
+  if (op == "avg_pool2d") {
+    std::optional<int64_t> div;
+    if (!c["div"].is_null()) div = c["div"].get<int64_t>();
+    return {{"out", F::avg_pool2d(get("x"), size2(c["k"]), opt_size2(c["s"]), size2(c["p"]), c["ceil"].get<bool>(),
+                                  c["cip"].get<bool>(), div)}};
+  }
+  if (op == "adaptive_avg_pool2d") return {{"out", F::adaptive_avg_pool2d(get("x"), size2(c["size"]))}};
+  if (op == "linear") return {{"out", F::linear(get("x"), get("w"), get("b"))}};
+  if (op == "batch_norm") {
+    const bool training = c["training"];
+    Tensor rm = load(name, "running_mean_in"), rv = load(name, "running_var_in");
+    Tensor y = F::batch_norm(get("x"), rm, rv, get("w"), get("b"), training, 0.1, 1e-5);
+    return {{"out", y}, {"running_mean_out", rm}, {"running_var_out", rv}};
+  }
+  throw std::runtime_error("unknown op " + op);
+}
+
+class LayersPytorch : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(LayersPytorch, ForwardAndBackward) {
+  const std::string name = GetParam();
+  const json& c = cases().at(name);
+  const std::string op = c["op"];
+  const bool has_reference_path = op == "conv2d" || op == "max_pool2d";
+  for (Variant v : {Variant{false, 1}, Variant{false, 2}, Variant{true, 1}}) {
+    if (v.reference && !has_reference_path) continue;
+    SCOPED_TRACE(std::string(v.reference ? "reference" : "fast") + " path, " + std::to_string(v.threads) + " thread(s)");
+    set_num_threads(v.threads);
+    std::map<std::string, Tensor> in;
+    for (const auto& key : c["inputs"]) in[key] = load(name, key);
+    for (const auto& key : c["grads"]) in[key].requires_grad_();
+    auto outs = run_case(name, c, in, v.reference);
+    for (const auto& [key, t] : outs) {
+      const Tensor expected = load(name, key);
+      if (key == "indices") EXPECT_TRUE(t.equal(expected)) << "indices differ";
+      else EXPECT_TRUE(allclose(t, expected, kAtol, kRtol)) << key;
+    }
+    outs.at("out").backward(load(name, "gout"));
+    for (const auto& key : c["grads"]) {
+      const std::string k = key;
+      const double rtol = k == "w" ? 5e-5 : kRtol;
+      EXPECT_TRUE(allclose(in[k].grad(), load(name, "grad_" + k), kAtol, rtol)) << "gradient of " << k;
+    }
+  }
+  set_num_threads(2);
+}
+
+std::vector<std::string> case_names() {
+  std::vector<std::string> names;
+  for (const auto& [name, c] : cases().items()) names.push_back(name);
+  return names;
+}
+INSTANTIATE_TEST_SUITE_P(Reference, LayersPytorch, ::testing::ValuesIn(case_names()),
+                         [](const auto& info) { return info.param; });
+
+// ---------------------------------------------------------------- printing
+
+std::shared_ptr<nn::Module> repr_case(const std::string& name) {
+  using namespace nn;
+  if (name == "linear") return std::make_shared<Linear>(2, 5);
+  if (name == "linear_nobias") return std::make_shared<Linear>(10, 1, false);
+  if (name == "conv_tinyvgg") return std::make_shared<Conv2d>(1, 10, 3, Conv2dOptions{.stride = 1, .padding = 1});
+  if (name == "conv_plain") return std::make_shared<Conv2d>(3, 32, 3);
+  if (name == "conv_same") return std::make_shared<Conv2d>(3, 32, 3, Conv2dOptions{.padding = "same"});
+  if (name == "conv_valid") return std::make_shared<Conv2d>(3, 32, 3, Conv2dOptions{.padding = "valid"});
+  if (name == "conv_all")
+    return std::make_shared<Conv2d>(
+        4, 8, Size2{3, 5},
+        Conv2dOptions{.stride = {2, 1}, .padding = Size2{1, 2}, .dilation = 2, .groups = 2, .bias = false});
+  if (name == "maxpool") return std::make_shared<MaxPool2d>(2);
+  if (name == "maxpool_stride") return std::make_shared<MaxPool2d>(3, MaxPool2dOptions{.stride = 2});
+  if (name == "maxpool_tuple")
+    return std::make_shared<MaxPool2d>(
+        Size2{2, 3}, MaxPool2dOptions{.stride = Size2{1, 2}, .padding = Size2{1, 0}, .dilation = 1, .ceil_mode = true});
+  if (name == "avgpool") return std::make_shared<AvgPool2d>(2);
+  if (name == "avgpool_pad") return std::make_shared<AvgPool2d>(3, AvgPool2dOptions{.stride = 2, .padding = 1});
+  if (name == "adaptive") return std::make_shared<AdaptiveAvgPool2d>(Size2{6, 6});
+  if (name == "adaptive_int") return std::make_shared<AdaptiveAvgPool2d>(1);
+  if (name == "flatten") return std::make_shared<Flatten>();
+  if (name == "flatten_dims") return std::make_shared<Flatten>(0, 2);
+  if (name == "relu") return std::make_shared<ReLU>();
+  if (name == "sigmoid") return std::make_shared<Sigmoid>();
+  if (name == "tanh") return std::make_shared<Tanh>();
+  if (name == "softmax") return std::make_shared<Softmax>(1);
+  if (name == "log_softmax") return std::make_shared<LogSoftmax>(-1);
+  if (name == "dropout") return std::make_shared<Dropout>();
+  if (name == "dropout_p") return std::make_shared<Dropout>(0.25);
+  if (name == "bn2d") return std::make_shared<BatchNorm2d>(32);
+  if (name == "bn1d_options")
+    return std::make_shared<BatchNorm1d>(
+        10, BatchNormOptions{.eps = 1e-3, .momentum = 0.01, .affine = false, .track_running_stats = false});
+  if (name == "identity") return std::make_shared<Identity>();
+  if (name == "sequential")
+    return std::make_shared<Sequential>(std::make_shared<Linear>(2, 2), std::make_shared<ReLU>(),
+                                        std::make_shared<Linear>(2, 1));
+  if (name == "sequential_nested")
+    return std::make_shared<Sequential>(
+        std::make_shared<Sequential>(std::make_shared<Conv2d>(1, 10, 3, Conv2dOptions{.padding = 1}),
+                                     std::make_shared<ReLU>()),
+        std::make_shared<Flatten>(), std::make_shared<Linear>(10, 3));
+  if (name == "sequential_empty") return std::make_shared<Sequential>();
+  return nullptr;
+}
+
+TEST(LayersPrinting, SameAsTorchRepr) {
+  std::ifstream in(data_dir() + "reprs.json");
+  ASSERT_TRUE(in) << "missing reprs.json";
+  const json reprs = json::parse(in);
+  ASSERT_GT(reprs.size(), 20u);
+  for (const auto& [name, expected] : reprs.items()) {
+    auto m = repr_case(name);
+    ASSERT_NE(m, nullptr) << "no ojo module for repr case " << name;
+    EXPECT_EQ(m->repr(), expected.get<std::string>()) << name;
+  }
+}
+
+}  // namespace
+}  // namespace ojo::test
