@@ -93,7 +93,7 @@ ClassLayout check_class_targets(const char* op, const Tensor& input, const Tenso
 
 // One loop for both primitives. For each (sample i, position j) with class k = target[i, j] not
 // ignored: log p = input[i, k, j] (nll_loss), or input[i, k, j] - logsumexp_c input[i, c, j]
-// (fused cross_entropy, which keeps the logsumexp per row for backward in `lse`).
+// (fused cross_entropy, which keeps the logsumexp per row for backward in `lse` if `keep_lse`).
 // Per-row losses are -w_k log p; `total` and `total_weight` sum them and w_k (in double).
 struct ClassForward {
   Tensor none;  // {n * s} per-row losses, for reduction none
@@ -103,15 +103,15 @@ struct ClassForward {
 
 template <class T>
 ClassForward class_forward(const char* op, const Tensor& x, const Tensor& target, const Tensor& weight,
-                           const ClassLayout& l, int64_t ignore_index, bool per_row, bool fused) {
+                           const ClassLayout& l, int64_t ignore_index, bool per_row, bool fused, bool keep_lse) {
   const T* px = x.data<T>();
   const int64_t* pt = target.data<int64_t>();
   const T* pw = weight.defined() ? weight.data<T>() : nullptr;
   ClassForward f;
   if (per_row) f.none = Tensor::empty({l.n * l.s}, dtype_of<T>);
-  if (fused) f.lse = Tensor::empty({l.n * l.s}, dtype_of<T>);
+  if (keep_lse) f.lse = Tensor::empty({l.n * l.s}, dtype_of<T>);
   T* po = per_row ? f.none.data<T>() : nullptr;
-  T* plse = fused ? f.lse.data<T>() : nullptr;
+  T* plse = keep_lse ? f.lse.data<T>() : nullptr;
   for (int64_t i = 0; i < l.n; ++i)
     for (int64_t j = 0; j < l.s; ++j) {
       const int64_t r = i * l.s + j, k = pt[r];
@@ -129,7 +129,7 @@ ClassForward class_forward(const char* op, const Tensor& x, const Tensor& target
         double sum = 0;
         for (int64_t c = 0; c < l.c; ++c) sum += std::exp(row[c * l.s] - mx);
         const T log_sum = static_cast<T>(std::log(sum));
-        plse[r] = mx + log_sum;
+        if (plse) plse[r] = mx + log_sum;
         logp = logp - mx - log_sum;
       }
       const T wk = pw ? pw[k] : T(1);
@@ -188,7 +188,8 @@ Tensor class_loss(const char* op, const Tensor& input, const Tensor& target, con
   const Tensor w = weight_in.defined() ? as(weight_in.detach(), dt).contiguous() : Tensor();
   const bool grad = any_requires_grad({input});
   ClassForward f = kernels::visit_float(dt, op, [&](auto tag) {
-    return class_forward<decltype(tag)>(op, x, t, w, l, ignore_index, red == Reduction::none, fused);
+    return class_forward<decltype(tag)>(op, x, t, w, l, ignore_index, red == Reduction::none, fused,
+                                        fused && grad);
   });
   Tensor y;
   if (red == Reduction::none) {
