@@ -67,16 +67,14 @@ ClassLayout check_class_targets(const char* op, const Tensor& input, const Tenso
   const int64_t nd = input.dim();
   check(nd >= 1, op, "Expected 1 or more dimensions (got 0)");
   ClassLayout l;
+  if (nd >= 2 && target.dim() >= 1 && input.size(0) != target.size(0))  // torch checks this first
+    fail(op, "Expected input batch_size (", input.size(0), ") to match target batch_size (", target.size(0), ").");
   if (nd <= 2) {
     check(target.dim() <= 1, op, "0D or 1D target tensor expected, multi-target not supported");
-    if (nd == 2 && target.dim() == 1 && input.size(0) != target.size(0))
-      fail(op, "Expected input batch_size (", input.size(0), ") to match target batch_size (", target.size(0), ").");
     if ((nd == 1) != (target.dim() == 0))
       fail(op, "size mismatch (got input: ", shape_str(input.shape()), ", target: ", shape_str(target.shape()), ")");
     l = {nd == 1 ? 1 : input.size(0), input.size(nd - 1), 1, nd == 1 ? Shape{} : Shape{input.size(0)}};
   } else {
-    if (target.dim() >= 1 && input.size(0) != target.size(0))
-      fail(op, "Expected input batch_size (", input.size(0), ") to match target batch_size (", target.size(0), ").");
     Shape expected = {input.size(0)};
     expected.insert(expected.end(), input.shape().begin() + 2, input.shape().end());
     if (target.shape() != expected)
