@@ -66,11 +66,13 @@ class TempDir {
   std::string dir_;
 };
 
-// The repository root: $OJO_SOURCE_DIR (set by ctest), else the folder above this header's.
+// The repository root: $OJO_SOURCE_DIR (set by ctest), else the source folder CMake compiled in.
+// The compiled-in path matters when gtest_discover_tests lists parameterised cases read from data
+// files: discovery runs without ctest's environment.
 inline std::string source_dir() {
   const char* d = std::getenv("OJO_SOURCE_DIR");
   if (d && *d) return d;
-  return std::filesystem::path(__FILE__).parent_path().parent_path().string();
+  return OJO_TEST_SOURCE_DIR;
 }
 
 // scikit-image's sample photos (Debian package python3-skimage).

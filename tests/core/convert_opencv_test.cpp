@@ -54,8 +54,9 @@ TEST(ConvertVsOpenCV, EveryDTypePair) {
       }
       // The same through a strided view (reversed columns).
       const Tensor reversed = ojo_src.index({Slice(), Slice(None, None, -1)}).to(dst.ojo);
-      if (!is_floating(dst.ojo))
+      if (!is_floating(dst.ojo)) {
         EXPECT_TRUE(reversed.index({Slice(), Slice(None, None, -1)}).equal(expected));
+      }
     }
   }
 }

@@ -24,18 +24,7 @@ using nn::Reduction;
 constexpr double kAtol = 1e-6, kRtol = 1e-5;
 const char* kHint = "(regenerate with /usr/bin/python3 scripts/reference/loss_reference.py)";
 
-// $OJO_SOURCE_DIR (set by ctest), else the first folder above the test binary that holds the data:
-// the case list is read when gtest_discover_tests lists the tests, without ctest's environment.
-std::string data_dir() {
-  static const std::string dir = [] {
-    if (const char* d = std::getenv("OJO_SOURCE_DIR"); d && *d) return std::string(d) + "/tests/nn/data";
-    for (auto p = std::filesystem::read_symlink("/proc/self/exe").parent_path(); p != p.parent_path();
-         p = p.parent_path())
-      if (std::filesystem::exists(p / "tests/nn/data/loss_cases.txt")) return (p / "tests/nn/data").string();
-    return source_dir() + "/tests/nn/data";
-  }();
-  return dir;
-}
+std::string data_dir() { return source_dir() + "/tests/nn/data"; }
 std::string case_path(const std::string& name, const std::string& part) {
   return data_dir() + "/loss/" + name + "." + part + ".npy";
 }

@@ -64,7 +64,9 @@ TEST(Module, LoadStateDictErrorsListKeysAndChangeNothing) {
                    "size mismatch for 0.weight: copying a param with shape [4, 5], the shape in current model is [4, 3].");
   // A failed load leaves every tensor as it was.
   for (const auto& [k, t] : net->state_dict())
-    if (k != "3.bias") EXPECT_TRUE(t.equal(before.at(k))) << k;
+    if (k != "3.bias") {
+      EXPECT_TRUE(t.equal(before.at(k))) << k;
+    }
 }
 
 TEST(Module, TrainEvalReachEverySubmodule) {

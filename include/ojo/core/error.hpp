@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace ojo {
@@ -28,13 +29,14 @@ std::string concat(Args&&... args) {
 
 // Throws ojo::Error("op: <message parts>") — the parts are streamed together.
 template <class... Args>
-[[noreturn]] void fail(const std::string& op, Args&&... parts) {
-  throw Error(op + ": " + detail::concat(std::forward<Args>(parts)...));
+[[noreturn]] void fail(std::string_view op, Args&&... parts) {
+  throw Error(std::string(op) + ": " + detail::concat(std::forward<Args>(parts)...));
 }
 
-// Throws unless `condition` holds.
+// Throws unless `condition` holds. The parts are evaluated before the call even when the check
+// passes: on hot paths, build costly parts (shape_str) only inside `if (!condition) fail(...)`.
 template <class... Args>
-void check(bool condition, const std::string& op, Args&&... parts) {
+void check(bool condition, std::string_view op, Args&&... parts) {
   if (!condition) fail(op, std::forward<Args>(parts)...);
 }
 

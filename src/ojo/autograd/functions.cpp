@@ -243,11 +243,11 @@ Tensor le(const Tensor& a, const Tensor& b) { return compare(a, b, [](auto x, au
 Tensor sum_to(const Tensor& x, const Shape& shape) {
   if (x.shape() == shape) return x;
   const int64_t lead = x.dim() - static_cast<int64_t>(shape.size());
-  check(lead >= 0, "sum_to", "shape ", shape_str(x.shape()), " cannot be summed to ", shape_str(shape));
+  if (!(lead >= 0)) fail("sum_to", "shape ", shape_str(x.shape()), " cannot be summed to ", shape_str(shape));
   std::vector<int64_t> dims;
   for (int64_t d = 0; d < x.dim(); ++d)
     if (d < lead || (shape[d - lead] == 1 && x.size(d) != 1)) dims.push_back(d);
-    else check(shape[d - lead] == x.size(d), "sum_to", "shape ", shape_str(x.shape()), " cannot be summed to ",
+    else if (!(shape[d - lead] == x.size(d))) fail("sum_to", "shape ", shape_str(x.shape()), " cannot be summed to ",
                shape_str(shape));
   Tensor s = dims.empty() ? x : x.sum(dims, true);
   return s.reshape(shape);
@@ -540,7 +540,7 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
   check(x.defined() && index.defined(), "index_select", "tensor is undefined");
   check(index.dtype() == DType::i64 || index.dtype() == DType::i32, "index_select",
         "Expected dtype int32/int64 for index, got ", dtype_name(index.dtype()));
-  check(index.dim() <= 1, "index_select", "Index is supposed to be a vector (got shape ", shape_str(index.shape()),
+  if (!(index.dim() <= 1)) fail("index_select", "Index is supposed to be a vector (got shape ", shape_str(index.shape()),
         ")");
   dim = kernels::wrap_dim(dim, x.dim(), "index_select");
   const Tensor src = x.dim() == 0 ? x.detach().reshape({1}) : x.detach();
@@ -573,7 +573,7 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
 Tensor index(const Tensor& x, const Tensor& idx) {
   check(x.defined() && idx.defined(), "index", "tensor is undefined");
   if (idx.dtype() == DType::boolean || idx.dtype() == DType::u8) {
-    check(idx.dim() >= 1 && idx.dim() <= x.dim(), "index", "too many indices for tensor of dimension ", x.dim(),
+    if (!(idx.dim() >= 1 && idx.dim() <= x.dim())) fail("index", "too many indices for tensor of dimension ", x.dim(),
           " (mask shape ", shape_str(idx.shape()), ")");
     for (int64_t d = 0; d < idx.dim(); ++d)
       if (idx.size(d) != x.size(d))

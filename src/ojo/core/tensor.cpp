@@ -79,8 +79,8 @@ Tensor::Tensor(std::shared_ptr<Storage> storage, DType dtype, Shape shape, Strid
     : storage_(std::move(storage)), dtype_(dtype), shape_(std::move(shape)), strides_(std::move(strides)),
       offset_(offset) {
   check(storage_ != nullptr, "Tensor", "null storage");
-  check(shape_.size() == strides_.size(), "Tensor", "shape ", shape_str(shape_), " and strides ",
-        shape_str(strides_), " differ in length");
+  if (shape_.size() != strides_.size())
+    fail("Tensor", "shape ", shape_str(shape_), " and strides ", shape_str(strides_), " differ in length");
   check_shape(shape_, "Tensor");
   // The lowest and highest element the view can reach must lie inside the storage.
   int64_t lo = offset_, hi = offset_;

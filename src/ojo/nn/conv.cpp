@@ -43,7 +43,7 @@ struct ConvGeometry {
 ConvGeometry conv_geometry(const Tensor& x, const Tensor& weight, const Tensor& bias, Size2 stride,
                            const Padding2d& padding, Size2 dilation, int64_t groups) {
   const char* op = "conv2d";
-  check(weight.dim() == 4, op, "weight must be 4-D {out_channels, in_channels/groups, kH, kW}, got shape ",
+  if (!(weight.dim() == 4)) fail(op, "weight must be 4-D {out_channels, in_channels/groups, kH, kW}, got shape ",
         shape_str(weight.shape()));
   check(x.dtype() == weight.dtype() && is_floating(x.dtype()), op, "expected input and weight of the same float dtype, got ",
         dtype_name(x.dtype()), " and ", dtype_name(weight.dtype()));
@@ -60,7 +60,7 @@ ConvGeometry conv_geometry(const Tensor& x, const Tensor& weight, const Tensor& 
     fail(op, "input has ", g.c, " channels, weight expects ", g.cg * groups, " (input shape ", shape_str(x.shape()),
          ", weight shape ", shape_str(weight.shape()), ", groups=", groups, ")");
   if (bias.defined())
-    check(bias.dim() == 1 && bias.size(0) == g.o && bias.dtype() == x.dtype(), op, "bias must be {", g.o, "} ",
+    if (!(bias.dim() == 1 && bias.size(0) == g.o && bias.dtype() == x.dtype())) fail(op, "bias must be {", g.o, "} ",
           dtype_name(x.dtype()), ", got shape ", shape_str(bias.shape()), " ", dtype_name(bias.dtype()));
   int64_t pb = 0, pr = 0;
   switch (padding.mode) {
@@ -255,7 +255,7 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Siz
   check(input.defined() && weight.defined(), "conv2d", "input and weight must be defined");
   if (input.dim() == 3)  // unbatched {C, H, W}
     return conv2d(input.unsqueeze(0), weight, bias, stride, padding, dilation, groups, reference).squeeze(0);
-  check(input.dim() == 4, "conv2d", "Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: ",
+  if (!(input.dim() == 4)) fail("conv2d", "Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: ",
         shape_str(input.shape()));
   const ConvGeometry g = conv_geometry(input, weight, bias, stride, padding, dilation, groups);
   const Tensor x = input.detach().contiguous(), w = weight.detach().contiguous();

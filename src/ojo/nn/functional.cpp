@@ -28,7 +28,7 @@ Tensor sum_rows(const Tensor& g, int64_t m, int64_t n) {
 Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias) {
   const char* op = "linear";
   check(input.defined() && weight.defined(), op, "input and weight must be defined");
-  check(weight.dim() == 2, op, "weight must be 2-D {out_features, in_features}, got shape ", shape_str(weight.shape()));
+  if (!(weight.dim() == 2)) fail(op, "weight must be 2-D {out_features, in_features}, got shape ", shape_str(weight.shape()));
   check(input.dim() >= 1, op, "input must have at least one dimension, got a 0-d tensor");
   const int64_t in_f = weight.size(1), out_f = weight.size(0);
   if (input.size(-1) != in_f)
@@ -38,7 +38,7 @@ Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias) {
         "expected input and weight of the same float dtype, got ", dtype_name(input.dtype()), " and ",
         dtype_name(weight.dtype()));
   if (bias.defined())
-    check(bias.dim() == 1 && bias.size(0) == out_f && bias.dtype() == input.dtype(), op, "bias must be {", out_f,
+    if (!(bias.dim() == 1 && bias.size(0) == out_f && bias.dtype() == input.dtype())) fail(op, "bias must be {", out_f,
           "} ", dtype_name(input.dtype()), ", got shape ", shape_str(bias.shape()), " ", dtype_name(bias.dtype()));
   Shape out_shape = input.shape();
   out_shape.back() = out_f;
@@ -83,12 +83,12 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
                   const Tensor& bias, bool training, double momentum, double eps) {
   const char* op = "batch_norm";
   check(input.defined(), op, "input is undefined");
-  check(input.dim() >= 2, op, "expected a {N, C, ...} input, got shape ", shape_str(input.shape()));
+  if (!(input.dim() >= 2)) fail(op, "expected a {N, C, ...} input, got shape ", shape_str(input.shape()));
   check(is_floating(input.dtype()), op, "expected a float tensor, got ", dtype_name(input.dtype()));
   const int64_t c = input.size(1);
   for (const Tensor* t : {&running_mean, &running_var, &weight, &bias})
     if (t->defined())
-      check(t->dim() == 1 && t->size(0) == c, op, "expected per-channel tensors of shape [", c, "], got ",
+      if (!(t->dim() == 1 && t->size(0) == c)) fail(op, "expected per-channel tensors of shape [", c, "], got ",
             shape_str(t->shape()), " (input shape ", shape_str(input.shape()), ")");
   std::vector<int64_t> dims{0};
   Shape channel_shape(static_cast<size_t>(input.dim()), 1);
@@ -97,7 +97,7 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
   const int64_t count = input.numel() / std::max<int64_t>(c, 1);
   Tensor mean, var;
   if (training) {
-    check(count > 1, op, "Expected more than 1 value per channel when training, got input size ",
+    if (!(count > 1)) fail(op, "Expected more than 1 value per channel when training, got input size ",
           shape_str(input.shape()));
     mean = input.mean(dims, true);
     const Tensor centered = input - mean;

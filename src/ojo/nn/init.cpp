@@ -30,7 +30,7 @@ Generator& pick(Generator* gen) { return gen ? *gen : default_generator(); }
 }  // namespace
 
 std::pair<int64_t, int64_t> calculate_fan_in_and_fan_out(const Tensor& t) {
-  check(t.dim() >= 2, "calculate_fan_in_and_fan_out",
+  if (!(t.dim() >= 2)) fail("calculate_fan_in_and_fan_out",
         "Fan in and fan out can not be computed for tensor with fewer than 2 dimensions (shape ", shape_str(t.shape()), ")");
   int64_t field = 1;
   for (int64_t d = 2; d < t.dim(); ++d) field *= t.size(d);

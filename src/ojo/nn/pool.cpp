@@ -30,7 +30,7 @@ int64_t pooled_size(int64_t in, int64_t k, int64_t pad, int64_t stride, int64_t 
 // Validates and describes a pooling of `x` ({N, C, H, W} or {C, H, W}).
 PoolGeometry pool_geometry(const char* op, const Tensor& x, Size2 k, std::optional<Size2> stride, Size2 pad,
                            Size2 dil, bool ceil_mode) {
-  check(x.dim() == 3 || x.dim() == 4, op, "Expected 3D or 4D (batch mode) tensor for input, got shape ",
+  if (!(x.dim() == 3 || x.dim() == 4)) fail(op, "Expected 3D or 4D (batch mode) tensor for input, got shape ",
         shape_str(x.shape()));
   check(is_floating(x.dtype()), op, "expected a float tensor, got ", dtype_name(x.dtype()));
   const Size2 s = stride.value_or(k);
@@ -222,12 +222,12 @@ Tensor avg_pool2d(const Tensor& input, Size2 kernel_size, std::optional<Size2> s
 Tensor adaptive_avg_pool2d(const Tensor& input, Size2 output_size) {
   const char* op = "adaptive_avg_pool2d";
   check(input.defined(), op, "input is undefined");
-  check(input.dim() == 3 || input.dim() == 4, op, "Expected 3D or 4D tensor, but got shape ", shape_str(input.shape()));
+  if (!(input.dim() == 3 || input.dim() == 4)) fail(op, "Expected 3D or 4D tensor, but got shape ", shape_str(input.shape()));
   check(is_floating(input.dtype()), op, "expected a float tensor, got ", dtype_name(input.dtype()));
   check(output_size.h >= 0 && output_size.w >= 0, op, "output size must be non-negative, got ",
         py_tuple({output_size.h, output_size.w}));
   for (int64_t d = 1; d < input.dim(); ++d)
-    check(input.size(d) > 0, op, "Expected input to have non-zero size for non-batch dimensions, but input has sizes ",
+    if (!(input.size(d) > 0)) fail(op, "Expected input to have non-zero size for non-batch dimensions, but input has sizes ",
           shape_str(input.shape()));
   const Tensor x = input.detach().contiguous();
   const int64_t h = x.size(-2), w = x.size(-1), oh = output_size.h, ow = output_size.w;

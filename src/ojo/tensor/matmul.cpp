@@ -21,7 +21,7 @@ void matmul_reference(const T* a, const T* b, T* c, int64_t m, int64_t k, int64_
 }  // namespace
 
 Tensor bmm_kernel(const Tensor& a_in, const Tensor& b_in, bool reference) {
-  check(a_in.dim() == 3 && b_in.dim() == 3, "bmm", "expected 3-D tensors, got shapes ", shape_str(a_in.shape()),
+  if (!(a_in.dim() == 3 && b_in.dim() == 3)) fail("bmm", "expected 3-D tensors, got shapes ", shape_str(a_in.shape()),
         " and ", shape_str(b_in.shape()));
   check(a_in.dtype() == b_in.dtype(), "bmm", "expected both tensors to have the same dtype, got ",
         dtype_name(a_in.dtype()), " and ", dtype_name(b_in.dtype()));
