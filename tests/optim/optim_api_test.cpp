@@ -1,6 +1,7 @@
 // Optimizer and scheduler contracts that need no reference data: argument checks with torch's
 // messages, zero_grad, parameters without gradients, and every load_state_dict error.
 // (The numbers themselves are compared with PyTorch in optim_test.cpp.)
+#include "ojo/io/safetensors.hpp"
 #include "ojo/optim/lr_scheduler.hpp"
 #include "ojo/optim/optimizer.hpp"
 #include "ojo/tensor/ops.hpp"
@@ -183,6 +184,43 @@ TEST(OptimizerLoad, ConvertsBuffersToTheParameterDtype) {
   a.set_grad(ones({3}, DType::f64));
   opt.step();
   EXPECT_EQ(opt.state_dict().at("state.0.step").item(), 2.0);
+}
+
+TEST(OptimizerLoad, ThroughASafetensorsFile) {
+  // A checkpoint: optimizer and scheduler state in weight files, resumed in a fresh process.
+  TempDir dir;
+  Tensor a = param({3}), b = param({2, 2});
+  RMSprop opt({a, b}, {.lr = 0.1, .momentum = 0.5, .centered = true});
+  CosineAnnealingLR sched(opt, 5);
+  for (int s = 0; s < 3; ++s) {
+    a.set_grad(full({3}, 0.5 + s));
+    b.set_grad(full({2, 2}, -1.0 * s));
+    opt.step();
+    sched.step();
+  }
+  safetensors::save(opt.state_dict(), dir.path("opt.safetensors"));
+  safetensors::save(sched.state_dict(), dir.path("sched.safetensors"));
+
+  Tensor a2 = a.detach().clone().requires_grad_(), b2 = b.detach().clone().requires_grad_();
+  RMSprop opt2({a2, b2});
+  opt2.load_state_dict(safetensors::load(dir.path("opt.safetensors")));
+  CosineAnnealingLR sched2(opt2, 1);
+  sched2.load_state_dict(safetensors::load(dir.path("sched.safetensors")));
+  EXPECT_TRUE(opt2.options().centered);
+  EXPECT_EQ(opt2.lr(), opt.lr());
+  for (int s = 3; s < 5; ++s) {
+    a.set_grad(full({3}, 0.5 + s));
+    a2.set_grad(full({3}, 0.5 + s));
+    b.set_grad(full({2, 2}, 0.25 * s));
+    b2.set_grad(full({2, 2}, 0.25 * s));
+    opt.step();
+    opt2.step();
+    sched.step();
+    sched2.step();
+  }
+  EXPECT_TENSOR_EQ(a2.detach(), a.detach());
+  EXPECT_TENSOR_EQ(b2.detach(), b.detach());
+  EXPECT_EQ(sched2.get_last_lr(), sched.get_last_lr());
 }
 
 TEST(Scheduler, RejectsBadArguments) {

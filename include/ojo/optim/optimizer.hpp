@@ -13,7 +13,8 @@
 //
 // Rules (as torch):
 // - Parameters must be contiguous f32 or f64 leaf tensors that require grad; an empty list throws
-//   "optimizer got an empty parameter list". One parameter group (torch's default).
+//   "optimizer got an empty parameter list"; a parameter listed twice throws (torch 1.13 only
+//   warns). One parameter group (torch's default).
 // - step() skips parameters whose grad() is undefined (`p.grad is None`); their state is created
 //   the first time they have one. Updates run under NoGradGuard, in place on the parameter storage.
 // - Hyper-parameters are validated as torch does ("Invalid learning rate: -1").
