@@ -1,10 +1,11 @@
 // The guide's PyTorch workflow (§56–63) on the linear-regression data: make data with a known
 // weight and bias, split it 80/20, fit `weights * x + bias` (the nn.Parameter model of §58) with
-// the L1 loss and a hand-written SGD step, evaluate under inference mode, and check what it learned.
+// the L1 loss and optim::SGD (torch.optim.SGD), evaluate under inference mode, and check what it learned.
 //
 // The guide's PyTorch version (abridged):
 //   X = torch.arange(0, 1, 0.02).unsqueeze(dim=1); y = 0.7 * X + 0.3
 //   torch.manual_seed(42); weights = torch.randn(1, requires_grad=True); bias = ...
+//   optimizer = torch.optim.SGD(params=model_0.parameters(), lr=0.01)
 //   for epoch in range(epochs):
 //       loss = loss_fn(model_0(X_train), y_train); optimizer.zero_grad(); loss.backward(); optimizer.step()
 //       with torch.inference_mode(): test_loss = loss_fn(model_0(X_test), y_test)
@@ -40,12 +41,6 @@ struct LinearRegressionModel {
   }
   Tensor forward(const Tensor& x) const { return weights * x + bias; }
 };
-
-// optimizer.step() of torch.optim.SGD(lr) without momentum: p -= lr * p.grad, not recorded.
-void sgd_step(std::initializer_list<Tensor> params, double lr) {
-  NoGradGuard no_grad;
-  for (Tensor p : params) p.copy_(p - lr * p.grad());
-}
 
 std::string size_str(const Tensor& t) { return "torch.Size(" + shape_str(t.shape()) + ")"; }
 
@@ -99,13 +94,13 @@ int main(int argc, char** argv) try {
   }
 
   // §59 training loop.
+  optim::SGD optimizer({model_0.weights, model_0.bias}, {.lr = lr});
   for (int epoch = 0; epoch < epochs; ++epoch) {
     const Tensor y_pred = model_0.forward(X_train);    // 1. forward pass
     const Tensor loss = l1_loss(y_pred, y_train);      // 2. loss
-    model_0.weights.set_grad(Tensor());                // 3. optimizer.zero_grad()
-    model_0.bias.set_grad(Tensor());
+    optimizer.zero_grad();                             // 3. zero the gradients
     loss.backward();                                   // 4. backpropagation
-    sgd_step({model_0.weights, model_0.bias}, lr);     // 5. optimizer.step()
+    optimizer.step();                                  // 5. update the parameters
     InferenceMode mode;                                // testing
     const Tensor test_loss = l1_loss(model_0.forward(X_test), y_test);
     if (epoch % 10 == 0)

@@ -10,4 +10,7 @@
 #include "ojo/core/tensor.hpp"
 #include "ojo/io/image.hpp"
 #include "ojo/io/npy.hpp"
+#include "ojo/io/safetensors.hpp"
+#include "ojo/optim/lr_scheduler.hpp"
+#include "ojo/optim/optimizer.hpp"
 #include "ojo/tensor/ops.hpp"
