@@ -123,6 +123,20 @@ TEST(Module, DevicesAreCpuOnly) {
   EXPECT_THROW_MSG(Device("tpu"), "expected 'cpu' or 'cuda', got 'tpu'");
 }
 
+TEST(Module, ToDtypeConvertsFloatTensorsAndKeepsLayersInSync) {
+  auto net = small_net();
+  net->to(DType::f64);
+  for (const auto& [key, t] : net->state_dict())
+    EXPECT_EQ(t.dtype(), key == "2.num_batches_tracked" ? DType::i64 : DType::f64) << key;
+  for (const Tensor& p : net->parameters()) EXPECT_TRUE(p.requires_grad() && p.is_leaf());
+  EXPECT_EQ(net->at<Linear>(0)->weight.dtype(), DType::f64);  // the layer's own handle follows
+  const Tensor y = (*net)(ones({5, 3}, DType::f64));
+  EXPECT_EQ(y.dtype(), DType::f64);
+  y.sum().backward();
+  EXPECT_TRUE(net->at<Linear>(3)->weight.grad().defined());
+  EXPECT_THROW_MSG(net->to(DType::i32), "only accepts floating point dtypes");
+}
+
 TEST(Module, SequentialIndexing) {
   auto net = small_net();
   EXPECT_EQ((*net)[0]->type_name(), "Linear");

@@ -31,6 +31,11 @@ class LinearRegressionModel : public Module {
   LinearRegressionModel();
   Tensor forward(const Tensor& x) override;
   Tensor weights, bias;
+
+ protected:
+  void on_tensor_replaced(const std::string& name, const Tensor& t) override {
+    (name == "weights" ? weights : bias) = t;
+  }
 };
 
 class LinearRegressionModelV2 : public Module {

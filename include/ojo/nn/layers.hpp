@@ -30,6 +30,9 @@ class Linear : public Module {
   std::string extra_repr() const override;
   Tensor weight, bias;  // {out, in}, {out} (bias undefined with bias=false)
   int64_t in_features, out_features;
+
+ protected:
+  void on_tensor_replaced(const std::string& name, const Tensor& t) override;
 };
 
 struct Conv2dOptions {
@@ -48,6 +51,9 @@ class Conv2d : public Module {
   int64_t in_channels, out_channels;
   Size2 kernel_size;
   Conv2dOptions options;
+
+ protected:
+  void on_tensor_replaced(const std::string& name, const Tensor& t) override;
 };
 
 struct MaxPool2dOptions {
@@ -159,6 +165,7 @@ class BatchNorm : public Module {
 
  protected:
   BatchNorm(const char* type_name, int64_t num_features, BatchNormOptions options, std::vector<int64_t> ranks);
+  void on_tensor_replaced(const std::string& name, const Tensor& t) override;
 
  private:
   std::vector<int64_t> ranks_;

@@ -91,6 +91,10 @@ class Module {
   void zero_grad();
   // Moves parameters and buffers to `device` (CPU only today); returns *this for chaining.
   Module& to(const Device& device);
+  // Converts every floating-point parameter and buffer to `dtype` (model.to(torch.float64) /
+  // model.double()); integer buffers such as num_batches_tracked keep theirs. Parameters become
+  // new leaf tensors: build optimizers after converting.
+  Module& to(DType dtype);
 
   // --- printing (print(model)) ---
   const std::string& type_name() const { return type_name_; }
@@ -100,6 +104,9 @@ class Module {
 
  protected:
   Tensor& parameter(const std::string& name);  // the registered handle, for layers' forward()
+  // Called when to(dtype) replaces the tensor registered as `name`: modules that keep their own
+  // handle (Linear::weight, ...) update it here.
+  virtual void on_tensor_replaced(const std::string& name, const Tensor& tensor) { (void)name, (void)tensor; }
 
  private:
   void add_child(const std::string& name, std::shared_ptr<Module> child);

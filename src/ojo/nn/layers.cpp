@@ -60,6 +60,9 @@ Linear::Linear(int64_t in, int64_t out, bool has_bias) : Module("Linear"), in_fe
   if (has_bias) bias = register_parameter("bias", Tensor::empty({out}));
   default_init(weight, bias);
 }
+void Linear::on_tensor_replaced(const std::string& name, const Tensor& t) {
+  (name == "weight" ? weight : bias) = t;
+}
 Tensor Linear::forward(const Tensor& input) { return F::linear(input, weight, bias); }
 std::string Linear::extra_repr() const {
   return "in_features=" + std::to_string(in_features) + ", out_features=" + std::to_string(out_features) +
@@ -80,6 +83,9 @@ Conv2d::Conv2d(int64_t in, int64_t out, Size2 k, Conv2dOptions opt)
   weight = register_parameter("weight", Tensor::empty({out, in / opt.groups, k.h, k.w}));
   if (opt.bias) bias = register_parameter("bias", Tensor::empty({out}));
   default_init(weight, bias);
+}
+void Conv2d::on_tensor_replaced(const std::string& name, const Tensor& t) {
+  (name == "weight" ? weight : bias) = t;
 }
 Tensor Conv2d::forward(const Tensor& input) {
   return F::conv2d(input, weight, bias, options.stride, options.padding, options.dilation, options.groups);
@@ -153,6 +159,13 @@ BatchNorm::BatchNorm(const char* type_name, int64_t features, BatchNormOptions o
     running_var = register_buffer("running_var", ones({features}));
     num_batches_tracked = register_buffer("num_batches_tracked", zeros({}, DType::i64));
   }
+}
+
+void BatchNorm::on_tensor_replaced(const std::string& name, const Tensor& t) {
+  if (name == "weight") weight = t;
+  else if (name == "bias") bias = t;
+  else if (name == "running_mean") running_mean = t;
+  else if (name == "running_var") running_var = t;
 }
 
 Tensor BatchNorm::forward(const Tensor& input) {

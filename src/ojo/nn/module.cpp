@@ -161,6 +161,24 @@ Module& Module::to(const Device& device) {
   return *this;
 }
 
+Module& Module::to(DType dtype) {
+  check(is_floating(dtype), "Module.to", "nn.Module.to only accepts floating point dtypes, but got desired dtype=",
+        dtype_name(dtype));
+  auto convert = [&](std::vector<std::pair<std::string, Tensor>>& list, bool parameters) {
+    for (auto& [name, t] : list) {
+      if (!t.defined() || !is_floating(t.dtype()) || t.dtype() == dtype) continue;
+      Tensor converted = t.detach().to(dtype);
+      if (parameters && t.requires_grad()) converted.requires_grad_();
+      t = converted;
+      on_tensor_replaced(name, t);
+    }
+  };
+  convert(params_, true);
+  convert(buffers_, false);
+  for (auto& [name, child] : children_) child->to(dtype);
+  return *this;
+}
+
 namespace {
 // Python's _addindent: every line after the first gets `spaces` more indentation.
 std::string add_indent(const std::string& s, int spaces) {
