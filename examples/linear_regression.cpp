@@ -1,6 +1,7 @@
 // The guide's PyTorch workflow (§56–63) on the linear-regression data: make data with a known
 // weight and bias, split it 80/20, fit `weights * x + bias` (the nn.Parameter model of §58) with
-// the L1 loss and optim::SGD (torch.optim.SGD), evaluate under inference mode, and check what it learned.
+// nn::L1Loss and optim::SGD, evaluate under inference mode, check what it learned, then save the
+// state_dict (safetensors), load it into a new model and check the predictions are equal (§61).
 //
 // The guide's PyTorch version (abridged):
 //   X = torch.arange(0, 1, 0.02).unsqueeze(dim=1); y = 0.7 * X + 0.3
@@ -24,23 +25,21 @@ using namespace ojo;
 
 namespace {
 
-// The guide's `nn.L1Loss()` (mean absolute error), from primitives.
-Tensor l1_loss(const Tensor& pred, const Tensor& target) { return abs(pred - target).mean(); }
-
-// The guide's LinearRegressionModel: two parameters and a forward. The guide draws them with
-// torch.randn after torch.manual_seed(42) and prints 0.3367 / 0.1288; ojo's generator is not
-// PyTorch's, so by default the model starts from those printed values, which makes every line
-// below comparable with the guide. --random-init draws them with ojo's randn instead.
-struct LinearRegressionModel {
-  Tensor weights, bias;
-  explicit LinearRegressionModel(bool random_init)
-      : weights(random_init ? randn({1}) : Tensor::from<float>({0.3367f})),
-        bias(random_init ? randn({1}) : Tensor::from<float>({0.1288f})) {
-    weights.requires_grad_();
-    bias.requires_grad_();
+// The guide's LinearRegressionModel (models::LinearRegressionModel: two parameters drawn with
+// randn). The guide draws them after torch.manual_seed(42) and prints 0.3367 / 0.1288; ojo's
+// generator is not PyTorch's, so by default the model starts from those printed values (loaded as
+// a state_dict), which makes every line below comparable with the guide. --random-init keeps
+// ojo's own draw.
+std::shared_ptr<models::LinearRegressionModel> make_model(bool random_init) {
+  auto model = std::make_shared<models::LinearRegressionModel>();
+  if (!random_init) {
+    StateDict guide;
+    guide.insert("weights", Tensor::from<float>({0.3367f}));
+    guide.insert("bias", Tensor::from<float>({0.1288f}));
+    model->load_state_dict(guide);
   }
-  Tensor forward(const Tensor& x) const { return weights * x + bias; }
-};
+  return model;
+}
 
 std::string size_str(const Tensor& t) { return "torch.Size(" + shape_str(t.shape()) + ")"; }
 
@@ -82,7 +81,8 @@ int main(int argc, char** argv) try {
 
   // §58 model with random parameters.
   manual_seed(42);
-  LinearRegressionModel model_0(random_init);
+  auto model_0_ptr = make_model(random_init);
+  models::LinearRegressionModel& model_0 = *model_0_ptr;
   std::cout << "[Parameter containing: " << model_0.weights << ",\n Parameter containing: " << model_0.bias
             << "]\n";
   {
@@ -94,15 +94,16 @@ int main(int argc, char** argv) try {
   }
 
   // §59 training loop.
-  optim::SGD optimizer({model_0.weights, model_0.bias}, {.lr = lr});
+  nn::L1Loss loss_fn;  // mean absolute error
+  optim::SGD optimizer(model_0.parameters(), {.lr = lr});
   for (int epoch = 0; epoch < epochs; ++epoch) {
     const Tensor y_pred = model_0.forward(X_train);    // 1. forward pass
-    const Tensor loss = l1_loss(y_pred, y_train);      // 2. loss
+    const Tensor loss = loss_fn(y_pred, y_train);      // 2. loss
     optimizer.zero_grad();                             // 3. zero the gradients
     loss.backward();                                   // 4. backpropagation
     optimizer.step();                                  // 5. update the parameters
     InferenceMode mode;                                // testing
-    const Tensor test_loss = l1_loss(model_0.forward(X_test), y_test);
+    const Tensor test_loss = loss_fn(model_0.forward(X_test), y_test);
     if (epoch % 10 == 0)
       std::cout << "Epoch: " << epoch << " | MAE Train Loss: " << loss << " | MAE Test Loss: " << test_loss << "\n";
   }
@@ -117,6 +118,22 @@ int main(int argc, char** argv) try {
   {
     InferenceMode mode;
     std::cout << "y_preds:\n" << model_0.forward(X_test) << "\n";
+  }
+  // §61 save and load: the state_dict as a safetensors file (no pickle), into a new model.
+  const std::string path = "01_pytorch_workflow_model_0.safetensors";
+  safetensors::save(model_0.state_dict(), path);
+  models::LinearRegressionModel loaded_model_0;
+  loaded_model_0.load_state_dict(safetensors::load(path));
+  std::cout << "\nModelo cargado: " << loaded_model_0.state_dict().at("weights") << ", "
+            << loaded_model_0.state_dict().at("bias") << "\n";
+  {
+    InferenceMode mode;
+    const bool same = loaded_model_0.forward(X_test).equal(model_0.forward(X_test));
+    std::cout << "y_preds == loaded_model_preds: " << (same ? "True" : "False") << "\n";
+    if (!same) {
+      std::cerr << "linear_regression: the reloaded model predicts differently\n";
+      return 1;
+    }
   }
   const double w = model_0.weights.item(), b = model_0.bias.item();
   if (std::fabs(w - weight) > 0.05 || std::fabs(b - bias) > 0.05) {

@@ -27,7 +27,14 @@
 namespace ojo::test {
 namespace {
 
-constexpr int kSteps = 200, kBatch = 32;
+// The sanitizer build (Debug + ASan, ~30× slower) runs the first 30 steps only: it checks memory
+// safety; the Release run checks the 200-step fidelity.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr int kSteps = 30;
+#else
+constexpr int kSteps = 200;
+#endif
+constexpr int kBatch = 32;
 
 std::vector<double> train_tinyvgg(int threads, DType dtype) {
   set_num_threads(threads);
@@ -67,7 +74,7 @@ double relative(double a, double b) { return std::fabs(a - b) / std::fabs(b); }
 
 TEST(TinyVGGTraining, Float64FollowsPytorchLossFor200SgdSteps) {
   const std::vector<double> expected = expected_losses("tinyvgg_train_f64.losses.npy");
-  ASSERT_EQ(expected.size(), size_t(kSteps));
+  ASSERT_GE(expected.size(), size_t(kSteps));
   const std::vector<double> ours = train_tinyvgg(2, DType::f64);
   double worst = 0;
   for (int i = 0; i < kSteps; ++i) {
@@ -79,7 +86,7 @@ TEST(TinyVGGTraining, Float64FollowsPytorchLossFor200SgdSteps) {
 
 TEST(TinyVGGTraining, Float32TracksPytorchThenFollowsTheSameCurve) {
   const std::vector<double> expected = expected_losses("tinyvgg_train.losses.npy");
-  ASSERT_EQ(expected.size(), size_t(kSteps));
+  ASSERT_GE(expected.size(), size_t(kSteps));
   const std::vector<double> two = train_tinyvgg(2, DType::f32);
   double worst = 0;
   for (int i = 0; i < 25; ++i) {
@@ -87,8 +94,8 @@ TEST(TinyVGGTraining, Float32TracksPytorchThenFollowsTheSameCurve) {
     EXPECT_LT(relative(two[i], expected[i]), 1e-3) << "step " << i << ": ojo " << two[i] << ", torch " << expected[i];
   }
   double ours_tail = 0, torch_tail = 0;
-  for (int i = kSteps - 50; i < kSteps; ++i) ours_tail += two[i], torch_tail += expected[i];
-  EXPECT_LT(relative(ours_tail, torch_tail), 0.08) << "mean loss of the last 50 steps: ojo " << ours_tail / 50
+  for (int i = std::max(0, kSteps - 50); i < kSteps; ++i) ours_tail += two[i], torch_tail += expected[i];
+  if (kSteps >= 100) EXPECT_LT(relative(ours_tail, torch_tail), 0.08) << "mean loss of the last 50 steps: ojo " << ours_tail / 50
                                                     << ", torch " << torch_tail / 50;
   std::cout << "float32: max relative difference over the first 25 steps " << worst << "; last-50 mean ojo "
             << ours_tail / 50 << ", torch " << torch_tail / 50 << "\n";
