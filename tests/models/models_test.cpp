@@ -84,6 +84,16 @@ TEST_P(ModelsForward, WithPytorchWeights) {
   EXPECT_TRUE(allclose((*model)(x), load_npy(data_dir() + name + ".output.npy"), 1e-5, 1e-5));
 }
 
+// manual_seed(42) then construction draws PyTorch's initial weights (the reference script seeds
+// torch.manual_seed(42) before building each model).
+TEST_P(ModelsForward, InitialWeightsAsPytorchFromTheSameSeed) {
+  const std::string name = GetParam();
+  manual_seed(42);
+  auto model = make_model(name);
+  for (const auto& [key, t] : model->state_dict())
+    EXPECT_TRUE(t.equal(load_npy(data_dir() + name + "." + key + ".npy"))) << name << "." << key;
+}
+
 std::vector<std::string> model_names(bool with_forward_data_only) {
   std::vector<std::string> names;
   for (const auto& [name, m] : manifest().items())

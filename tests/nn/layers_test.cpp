@@ -155,13 +155,11 @@ std::shared_ptr<nn::Module> repr_case(const std::string& name) {
         10, BatchNormOptions{.eps = 1e-3, .momentum = 0.01, .affine = false, .track_running_stats = false});
   if (name == "identity") return std::make_shared<Identity>();
   if (name == "sequential")
-    return std::make_shared<Sequential>(std::make_shared<Linear>(2, 2), std::make_shared<ReLU>(),
-                                        std::make_shared<Linear>(2, 1));
+    return sequential({std::make_shared<Linear>(2, 2), std::make_shared<ReLU>(), std::make_shared<Linear>(2, 1)});
   if (name == "sequential_nested")
-    return std::make_shared<Sequential>(
-        std::make_shared<Sequential>(std::make_shared<Conv2d>(1, 10, 3, Conv2dOptions{.padding = 1}),
-                                     std::make_shared<ReLU>()),
-        std::make_shared<Flatten>(), std::make_shared<Linear>(10, 3));
+    return sequential({
+        sequential({std::make_shared<Conv2d>(1, 10, 3, Conv2dOptions{.padding = 1}), std::make_shared<ReLU>()}),
+        std::make_shared<Flatten>(), std::make_shared<Linear>(10, 3)});
   if (name == "sequential_empty") return std::make_shared<Sequential>();
   return nullptr;
 }

@@ -16,8 +16,8 @@ using namespace ojo::nn;
 using std::make_shared;
 
 std::shared_ptr<Sequential> small_net() {
-  return make_shared<Sequential>(make_shared<Linear>(3, 4), make_shared<ReLU>(), make_shared<BatchNorm1d>(4),
-                                 make_shared<Linear>(4, 2));
+  return sequential({make_shared<Linear>(3, 4), make_shared<ReLU>(), make_shared<BatchNorm1d>(4),
+                                 make_shared<Linear>(4, 2)});
 }
 
 TEST(Module, NamedParametersFollowRegistrationOrder) {

@@ -1,18 +1,20 @@
 // The layers (torch.nn.*): modules that hold their parameters and call nn::functional.
 //
-//   auto block = std::make_shared<nn::Sequential>(
+//   auto block = nn::sequential({
 //       std::make_shared<nn::Conv2d>(1, 10, 3, nn::Conv2dOptions{.padding = 1}),
 //       std::make_shared<nn::ReLU>(),
-//       std::make_shared<nn::MaxPool2d>(2));
+//       std::make_shared<nn::MaxPool2d>(2)});
 //   Tensor y = (*block)(x);        // x {N, 1, 28, 28} → y {N, 10, 14, 14}
 //   std::cout << *block;           // Sequential(\n  (0): Conv2d(1, 10, kernel_size=(3, 3), ...
 //
 // Parameters start from PyTorch's default initialisation (Linear and Conv2d: kaiming-uniform
 // weights with a = √5, i.e. U(−1/√fan_in, 1/√fan_in), bias U(−1/√fan_in, 1/√fan_in)) drawn from
-// ojo's default generator (seed it with manual_seed). Printing and state_dict keys are PyTorch's.
+// ojo's default generator, which is PyTorch's: after manual_seed(42) a model built in the same order
+// starts from the same weights as PyTorch's. Printing and state_dict keys are PyTorch's.
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -181,13 +183,14 @@ class BatchNorm2d : public BatchNorm {
       : BatchNorm("BatchNorm2d", num_features, options, {4}) {}
 };
 
-// Runs its children in order; children are named "0", "1", ... (PyTorch's keys).
+// Runs its children in order; children are named "0", "1", ... (PyTorch's keys). Build it with
+// nn::sequential({...}): the elements of a braced list are created left to right, as Python creates
+// nn.Sequential's arguments, so the layers draw their initial weights in PyTorch's order (the
+// arguments of a function call, e.g. make_shared's, have no guaranteed order in C++).
 class Sequential : public Module {
  public:
   Sequential() : Module("Sequential") {}
   explicit Sequential(const std::vector<std::shared_ptr<Module>>& modules);
-  template <class... M>
-  explicit Sequential(std::shared_ptr<M>... modules) : Sequential(std::vector<std::shared_ptr<Module>>{modules...}) {}
   void push_back(std::shared_ptr<Module> module);
   Tensor forward(const Tensor& input) override;
   size_t size() const { return named_children().size(); }
@@ -200,6 +203,10 @@ class Sequential : public Module {
     return m;
   }
 };
+
+inline std::shared_ptr<Sequential> sequential(std::initializer_list<std::shared_ptr<Module>> modules) {
+  return std::make_shared<Sequential>(std::vector<std::shared_ptr<Module>>(modules));
+}
 
 // Python's repr of a float as PyTorch's printing shows it: 0.1, 1e-05, 0.5.
 std::string py_float(double v);

@@ -130,7 +130,11 @@ Tensor masked_fill(const Tensor& x, const Tensor& mask, double value);
 // torch.where(cond, a, b).
 Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b);
 
-// --- factories (the default generator unless one is given; streams are not PyTorch's) ---
+// --- factories (the default generator unless one is given; the draws are PyTorch's, see
+// ojo/core/random.hpp: after manual_seed(s) they equal torch's after torch.manual_seed(s)) ---
+// torch.empty(shape).uniform_(from, to) and .normal_(mean, std).
+Tensor uniform(const Shape& shape, double from, double to, DType dtype = DType::f32, Generator* gen = nullptr);
+Tensor normal(const Shape& shape, double mean, double std, DType dtype = DType::f32, Generator* gen = nullptr);
 Tensor rand(const Shape& shape, DType dtype = DType::f32, Generator* gen = nullptr);   // U[0, 1)
 Tensor randn(const Shape& shape, DType dtype = DType::f32, Generator* gen = nullptr);  // N(0, 1)
 Tensor randint(int64_t low, int64_t high, const Shape& shape, DType dtype = DType::i64, Generator* gen = nullptr);

@@ -23,8 +23,8 @@ LinearRegressionModelV2::LinearRegressionModelV2() : Module("LinearRegressionMod
 Tensor LinearRegressionModelV2::forward(const Tensor& x) { return (*linear_layer)(x); }
 
 std::shared_ptr<Sequential> and_mlp() {
-  return make_shared<Sequential>(make_shared<Linear>(2, 2), make_shared<Sigmoid>(), make_shared<Linear>(2, 1),
-                                 make_shared<Sigmoid>());
+  return sequential({make_shared<Linear>(2, 2), make_shared<Sigmoid>(), make_shared<Linear>(2, 1),
+                                 make_shared<Sigmoid>()});
 }
 
 CircleModelV0::CircleModelV0() : Module("CircleModelV0") {
@@ -46,37 +46,37 @@ Tensor CircleModelV2::forward(const Tensor& x) {
 BlobModel::BlobModel(int64_t in, int64_t out, int64_t hidden) : Module("BlobModel") {
   linear_layer_stack = register_module(
       "linear_layer_stack",
-      make_shared<Sequential>(make_shared<Linear>(in, hidden), make_shared<Linear>(hidden, hidden),
-                              make_shared<Linear>(hidden, out)));
+      sequential({make_shared<Linear>(in, hidden), make_shared<Linear>(hidden, hidden),
+                              make_shared<Linear>(hidden, out)}));
 }
 Tensor BlobModel::forward(const Tensor& x) { return (*linear_layer_stack)(x); }
 
 FashionMNISTModelV0::FashionMNISTModelV0(int64_t in, int64_t hidden, int64_t out) : Module("FashionMNISTModelV0") {
-  layer_stack = register_module("layer_stack", make_shared<Sequential>(make_shared<Flatten>(),
+  layer_stack = register_module("layer_stack", sequential({make_shared<Flatten>(),
                                                                        make_shared<Linear>(in, hidden),
-                                                                       make_shared<Linear>(hidden, out)));
+                                                                       make_shared<Linear>(hidden, out)}));
 }
 Tensor FashionMNISTModelV0::forward(const Tensor& x) { return (*layer_stack)(x); }
 
 FashionMNISTModelV1::FashionMNISTModelV1(int64_t in, int64_t hidden, int64_t out) : Module("FashionMNISTModelV1") {
   layer_stack = register_module(
-      "layer_stack", make_shared<Sequential>(make_shared<Flatten>(), make_shared<Linear>(in, hidden),
+      "layer_stack", sequential({make_shared<Flatten>(), make_shared<Linear>(in, hidden),
                                              make_shared<ReLU>(), make_shared<Linear>(hidden, hidden),
                                              make_shared<ReLU>(), make_shared<Linear>(hidden, out),
-                                             make_shared<ReLU>()));
+                                             make_shared<ReLU>()}));
 }
 Tensor FashionMNISTModelV1::forward(const Tensor& x) { return (*layer_stack)(x); }
 
 FashionMNISTModelV2::FashionMNISTModelV2(int64_t in, int64_t hidden, int64_t out, const char* type_name)
     : Module(type_name) {
   auto block = [&](int64_t channels_in) {
-    return make_shared<Sequential>(conv3x3(channels_in, hidden), make_shared<ReLU>(), conv3x3(hidden, hidden),
-                                   make_shared<ReLU>(), make_shared<MaxPool2d>(2, MaxPool2dOptions{.stride = 2}));
+    return sequential({conv3x3(channels_in, hidden), make_shared<ReLU>(), conv3x3(hidden, hidden),
+                                   make_shared<ReLU>(), make_shared<MaxPool2d>(2, MaxPool2dOptions{.stride = 2})});
   };
   conv_block_1 = register_module("conv_block_1", block(in));
   conv_block_2 = register_module("conv_block_2", block(hidden));
   classifier = register_module(
-      "classifier", make_shared<Sequential>(make_shared<Flatten>(), make_shared<Linear>(hidden * 7 * 7, out)));
+      "classifier", sequential({make_shared<Flatten>(), make_shared<Linear>(hidden * 7 * 7, out)}));
 }
 Tensor FashionMNISTModelV2::forward(const Tensor& x) {
   return (*classifier)((*conv_block_2)((*conv_block_1)(x)));
@@ -84,11 +84,11 @@ Tensor FashionMNISTModelV2::forward(const Tensor& x) {
 
 CIFAR10Model::CIFAR10Model() : Module("CIFAR10Model") {
   conv_layers = register_module(
-      "conv_layers", make_shared<Sequential>(conv3x3(3, 32), make_shared<ReLU>(), make_shared<MaxPool2d>(2),
-                                             conv3x3(32, 64), make_shared<ReLU>(), make_shared<MaxPool2d>(2)));
-  fc_layers = register_module("fc_layers", make_shared<Sequential>(make_shared<Flatten>(),
+      "conv_layers", sequential({conv3x3(3, 32), make_shared<ReLU>(), make_shared<MaxPool2d>(2),
+                                             conv3x3(32, 64), make_shared<ReLU>(), make_shared<MaxPool2d>(2)}));
+  fc_layers = register_module("fc_layers", sequential({make_shared<Flatten>(),
                                                                    make_shared<Linear>(64 * 8 * 8, 512),
-                                                                   make_shared<ReLU>(), make_shared<Linear>(512, 10)));
+                                                                   make_shared<ReLU>(), make_shared<Linear>(512, 10)}));
 }
 Tensor CIFAR10Model::forward(const Tensor& x) { return (*fc_layers)((*conv_layers)(x)); }
 
@@ -99,13 +99,13 @@ AlexNet::AlexNet(int64_t classes) : Module("AlexNet") {
   auto pool = [] { return make_shared<MaxPool2d>(3, MaxPool2dOptions{.stride = 2}); };
   auto relu = [] { return make_shared<ReLU>(); };
   features = register_module(
-      "features", make_shared<Sequential>(conv(3, 96, 11, 4, 1), relu(), pool(), conv(96, 256, 5, 1, 2), relu(),
+      "features", sequential({conv(3, 96, 11, 4, 1), relu(), pool(), conv(96, 256, 5, 1, 2), relu(),
                                           pool(), conv(256, 384, 3, 1, 1), relu(), conv(384, 384, 3, 1, 1), relu(),
-                                          conv(384, 256, 3, 1, 1), relu(), pool()));
+                                          conv(384, 256, 3, 1, 1), relu(), pool()}));
   classifier = register_module(
-      "classifier", make_shared<Sequential>(make_shared<Flatten>(), make_shared<Linear>(256 * 6 * 6, 4096), relu(),
+      "classifier", sequential({make_shared<Flatten>(), make_shared<Linear>(256 * 6 * 6, 4096), relu(),
                                             make_shared<Dropout>(0.5), make_shared<Linear>(4096, 4096), relu(),
-                                            make_shared<Dropout>(0.5), make_shared<Linear>(4096, classes)));
+                                            make_shared<Dropout>(0.5), make_shared<Linear>(4096, classes)}));
 }
 Tensor AlexNet::forward(const Tensor& x) { return (*classifier)((*features)(x)); }
 

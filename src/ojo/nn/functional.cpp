@@ -126,8 +126,11 @@ Tensor dropout(const Tensor& input, double p, bool training, Generator* gen) {
   check(input.defined(), "dropout", "input is undefined");
   if (!training || p == 0) return input;
   if (p == 1) return input * 0.0;
-  const Tensor keep = ge(rand(input.shape(), kernels::float_of(input.dtype()), gen), p).to(input.dtype());
-  return input * keep * (1.0 / (1.0 - p));
+  // As torch: noise = empty_like(input).bernoulli_(1 - p) (a double uniform below 1 - p keeps the
+  // element), noise /= 1 - p, input * noise; the same draws after the same manual_seed.
+  const Tensor keep = lt(uniform(input.shape(), 0, 1, DType::f64, gen), 1.0 - p);
+  const Tensor noise = keep.to(input.dtype()) / (1.0 - p);
+  return input * noise;
 }
 
 Tensor flatten(const Tensor& input, int64_t start_dim, int64_t end_dim) { return input.flatten(start_dim, end_dim); }

@@ -4,18 +4,17 @@
 
 #include "ojo/autograd/autograd.hpp"
 #include "ojo/core/error.hpp"
+#include "ojo/tensor/ops.hpp"
 
 namespace ojo::nn::init {
 
 namespace {
-// Fills a float tensor in place, element by element in row-major order, from `draw()`.
-template <class Draw>
-Tensor fill_with(Tensor tensor, const char* op, Draw draw) {
+// Writes make() (a new tensor shaped like `tensor`) into the float tensor `tensor`, without recording.
+template <class Make>
+Tensor assign(Tensor tensor, const char* op, Make make) {
   check(tensor.defined(), op, "tensor is undefined");
   check(is_floating(tensor.dtype()), op, "expected a float tensor, got ", dtype_name(tensor.dtype()));
-  Tensor values = Tensor::empty(tensor.shape(), DType::f64);
-  double* p = values.data<double>();
-  for (int64_t i = 0; i < values.numel(); ++i) p[i] = draw();
+  const Tensor values = make();
   NoGradGuard no_grad;
   tensor.copy_(values);
   return tensor;
@@ -26,7 +25,6 @@ double fan_of(const Tensor& t, FanMode mode, const char* op) {
   check(fan > 0, op, "Initializing zero-element tensors is a no-op");
   return static_cast<double>(fan);
 }
-Generator& pick(Generator* gen) { return gen ? *gen : default_generator(); }
 }  // namespace
 
 std::pair<int64_t, int64_t> calculate_fan_in_and_fan_out(const Tensor& t) {
@@ -47,22 +45,22 @@ double calculate_gain(const std::string& nl, double param) {
   fail("calculate_gain", "Unsupported nonlinearity ", nl);
 }
 
+// Drawn as torch's tensor.uniform_ / normal_ draw them (same stream after the same manual_seed).
 Tensor uniform_(Tensor t, double a, double b, Generator* gen) {
-  Generator& g = pick(gen);
-  return fill_with(t, "uniform_", [&] { return a + (b - a) * g.uniform(); });
+  return assign(t, "uniform_", [&] { return uniform(t.shape(), a, b, t.dtype(), gen); });
 }
 Tensor normal_(Tensor t, double mean, double std, Generator* gen) {
-  Generator& g = pick(gen);
-  return fill_with(t, "normal_", [&] { return mean + std * g.normal(); });
+  return assign(t, "normal_", [&] { return normal(t.shape(), mean, std, t.dtype(), gen); });
 }
 Tensor constant_(Tensor t, double value) {
-  return fill_with(t, "constant_", [&] { return value; });
+  return assign(t, "constant_", [&] { return full(t.shape(), value, t.dtype()); });
 }
 Tensor zeros_(Tensor t) { return constant_(t, 0); }
 Tensor ones_(Tensor t) { return constant_(t, 1); }
 
 Tensor kaiming_uniform_(Tensor t, double a, FanMode mode, const std::string& nl, Generator* gen) {
-  const double bound = calculate_gain(nl, a) * std::sqrt(3.0 / fan_of(t, mode, "kaiming_uniform_"));
+  const double std = calculate_gain(nl, a) / std::sqrt(fan_of(t, mode, "kaiming_uniform_"));
+  const double bound = std::sqrt(3.0) * std;  // torch's order of operations, so the bound rounds the same
   return uniform_(t, -bound, bound, gen);
 }
 Tensor kaiming_normal_(Tensor t, double a, FanMode mode, const std::string& nl, Generator* gen) {
@@ -71,7 +69,7 @@ Tensor kaiming_normal_(Tensor t, double a, FanMode mode, const std::string& nl, 
 }
 Tensor xavier_uniform_(Tensor t, double gain, Generator* gen) {
   const auto [fi, fo] = calculate_fan_in_and_fan_out(t);
-  const double bound = gain * std::sqrt(6.0 / double(fi + fo));
+  const double bound = std::sqrt(3.0) * (gain * std::sqrt(2.0 / double(fi + fo)));  // torch's order
   return uniform_(t, -bound, bound, gen);
 }
 Tensor xavier_normal_(Tensor t, double gain, Generator* gen) {
