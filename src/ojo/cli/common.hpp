@@ -24,6 +24,7 @@ void register_mask(CLI::App& app);        // inrange, bitwise_*, setto, chromake
 void register_channels(CLI::App& app);    // split, merge
 void register_threshold(CLI::App& app);   // threshold, adaptivethreshold, canny, calchist, equalizehist, lut
 void register_filter(CLI::App& app);      // filter2d, sepfilter2d, gaussianblur, blur, boxfilter, sobel, scharr, laplacian, medianblur
+void register_learn(CLI::App& app);       // train, eval, predict
 
 // Subcommands in the order `ojo --help` lists them.
 inline constexpr void (*kCommands[])(CLI::App&) = {
@@ -36,6 +37,7 @@ inline constexpr void (*kCommands[])(CLI::App&) = {
     register_channels,
     register_threshold,
     register_filter,
+    register_learn,
 };
 
 // Thrown by a command that already reported its errors on stderr (e.g. `info` on several files,
