@@ -208,7 +208,10 @@ Tensor relu(const Tensor& x) {
         using T = decltype(tag);
         const T *pg = g.data<T>(), *py = y.data<T>();
         T* pr = r.data<T>();
-        for (int64_t i = 0, n = g.numel(); i < n; ++i) pr[i] = py[i] <= T(0) ? T(0) : pg[i];
+        for (int64_t i = 0, n = g.numel(); i < n; ++i) {
+          const T gv = pg[i];  // loaded unconditionally: the select vectorises (a branch mispredicts)
+          pr[i] = py[i] <= T(0) ? T(0) : gv;
+        }
       });
       return {r};
     }
