@@ -7,7 +7,10 @@
 #include <cstring>
 #include <new>
 #include <numeric>
+#include <mutex>
 #include <sstream>
+#include <unordered_map>
+#include <vector>
 
 namespace ojo {
 
@@ -37,17 +40,60 @@ Strides contiguous_strides(const Shape& shape) {
 
 // ---------------------------------------------------------------- Storage
 
+namespace {
+// Freed blocks are kept by exact (64-byte rounded) size and handed out again: a training loop
+// asks for the same sizes every step, and large blocks from malloc come from mmap, whose fresh
+// pages cost a page fault each. At most kMaxCached bytes wait in the cache.
+class BlockCache {
+ public:
+  static constexpr size_t kMaxCached = size_t(256) << 20;
+  void* take(size_t rounded) {
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      auto it = free_.find(rounded);
+      if (it != free_.end() && !it->second.empty()) {
+        void* p = it->second.back();
+        it->second.pop_back();
+        cached_ -= rounded;
+        return p;
+      }
+    }
+    return std::aligned_alloc(kAlign, rounded);
+  }
+  void give(void* p, size_t rounded) {
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      if (cached_ + rounded <= kMaxCached) {
+        free_[rounded].push_back(p);
+        cached_ += rounded;
+        return;
+      }
+    }
+    std::free(p);
+  }
+  static constexpr size_t kAlign = 64;
+  static size_t round(size_t nbytes) { return (std::max<size_t>(nbytes, 1) + kAlign - 1) / kAlign * kAlign; }
+
+ private:
+  std::mutex m_;
+  std::unordered_map<size_t, std::vector<void*>> free_;
+  size_t cached_ = 0;
+};
+BlockCache& block_cache() {
+  static BlockCache* cache = new BlockCache;  // never destroyed: tensors may outlive static destruction
+  return *cache;
+}
+}  // namespace
+
 Storage::Storage(size_t nbytes) : nbytes_(nbytes), owned_(true) {
-  constexpr size_t kAlign = 64;
-  const size_t rounded = (std::max<size_t>(nbytes, 1) + kAlign - 1) / kAlign * kAlign;
-  data_ = static_cast<std::byte*>(std::aligned_alloc(kAlign, rounded));
+  data_ = static_cast<std::byte*>(block_cache().take(BlockCache::round(nbytes)));
   if (!data_) fail("Tensor", "out of memory allocating ", nbytes, " bytes");
 }
 
 Storage::Storage(std::byte* external, size_t nbytes) : data_(external), nbytes_(nbytes), owned_(false) {}
 
 Storage::~Storage() {
-  if (owned_) std::free(data_);
+  if (owned_) block_cache().give(data_, BlockCache::round(nbytes_));
 }
 
 // ---------------------------------------------------------------- construction

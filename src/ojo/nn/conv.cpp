@@ -4,7 +4,7 @@
 // cols {Cg·kH·kW, OH·OW} so that the convolution of group g is one matrix product
 // W_g {Og, Cg·kH·kW} · cols. Backward reuses the same shapes:
 //   grad_input  = col2im(W_gᵀ · grad_out)                       per sample
-//   grad_weight = grad_out {Og, N·OH·OW} · cols_allᵀ            one product over the whole batch
+//   grad_weight = Σ_s grad_out_s {Og, OH·OW} · cols_sᵀ            fixed chunks of samples, summed in order
 //   grad_bias   = grad_out summed over N, OH, OW
 // Samples are independent (parallel over N) and every GEMM splits into fixed blocks, so results
 // do not depend on the number of threads. The reference path is the definition as nested loops.
@@ -87,7 +87,24 @@ ConvGeometry conv_geometry(const Tensor& x, const Tensor& weight, const Tensor& 
   return g;
 }
 
+// A per-thread scratch buffer reused from call to call (no allocation or zeroing in the step).
+template <class T>
+T* scratch(size_t n, int slot = 0) {
+  thread_local std::vector<T> buffers[2];
+  if (buffers[slot].size() < n) buffers[slot].resize(n);
+  return buffers[slot].data();
+}
+
+// Output columns xo whose input column ix = xo·sw − pl + j·dw lies inside [0, w): [lo, hi).
+inline void valid_columns(const ConvGeometry& g, int64_t j, int64_t& lo, int64_t& hi) {
+  const int64_t off = g.pl - j * g.dw;  // ix = xo·sw − off
+  lo = off > 0 ? (off + g.sw - 1) / g.sw : 0;
+  hi = std::max<int64_t>(lo, std::min<int64_t>(g.ow, (g.w + off + g.sw - 1) / g.sw));
+  lo = std::min(lo, g.ow);
+}
+
 // Unrolls channels [c0, c0+cg) of one sample into cols {cg·kh·kw, oh·ow}; row stride `ld`.
+// Each row is a padding part (zeros), a copy (contiguous when the stride is 1) and a padding part.
 template <class T>
 void im2col(const T* x, const ConvGeometry& g, int64_t c0, T* cols, int64_t ld) {
   for (int64_t c = 0; c < g.cg; ++c) {
@@ -95,6 +112,8 @@ void im2col(const T* x, const ConvGeometry& g, int64_t c0, T* cols, int64_t ld) 
     for (int64_t i = 0; i < g.kh; ++i)
       for (int64_t j = 0; j < g.kw; ++j) {
         T* row = cols + ((c * g.kh + i) * g.kw + j) * ld;
+        int64_t lo, hi;
+        valid_columns(g, j, lo, hi);
         for (int64_t y = 0; y < g.oh; ++y) {
           const int64_t iy = y * g.sh - g.pt + i * g.dh;
           T* out = row + y * g.ow;
@@ -102,11 +121,12 @@ void im2col(const T* x, const ConvGeometry& g, int64_t c0, T* cols, int64_t ld) 
             std::fill(out, out + g.ow, T(0));
             continue;
           }
-          const T* src = plane + iy * g.w;
-          for (int64_t xo = 0; xo < g.ow; ++xo) {
-            const int64_t ix = xo * g.sw - g.pl + j * g.dw;
-            out[xo] = (ix >= 0 && ix < g.w) ? src[ix] : T(0);
-          }
+          const T* src = plane + iy * g.w + j * g.dw - g.pl;  // src[xo·sw] is input column ix
+          std::fill(out, out + lo, T(0));
+          if (g.sw == 1) std::memcpy(out + lo, src + lo, sizeof(T) * (hi - lo));
+          else
+            for (int64_t xo = lo; xo < hi; ++xo) out[xo] = src[xo * g.sw];
+          std::fill(out + hi, out + g.ow, T(0));
         }
       }
   }
@@ -120,15 +140,17 @@ void col2im_add(const T* cols, const ConvGeometry& g, int64_t c0, T* x) {
     for (int64_t i = 0; i < g.kh; ++i)
       for (int64_t j = 0; j < g.kw; ++j) {
         const T* row = cols + ((c * g.kh + i) * g.kw + j) * g.plane();
+        int64_t lo, hi;
+        valid_columns(g, j, lo, hi);
         for (int64_t y = 0; y < g.oh; ++y) {
           const int64_t iy = y * g.sh - g.pt + i * g.dh;
           if (iy < 0 || iy >= g.h) continue;
-          T* dst = plane + iy * g.w;
+          T* dst = plane + iy * g.w + j * g.dw - g.pl;
           const T* in = row + y * g.ow;
-          for (int64_t xo = 0; xo < g.ow; ++xo) {
-            const int64_t ix = xo * g.sw - g.pl + j * g.dw;
-            if (ix >= 0 && ix < g.w) dst[ix] += in[xo];
-          }
+          if (g.sw == 1)
+            for (int64_t xo = lo; xo < hi; ++xo) dst[xo] += in[xo];
+          else
+            for (int64_t xo = lo; xo < hi; ++xo) dst[xo * g.sw] += in[xo];
         }
       }
   }
@@ -138,15 +160,15 @@ template <class T>
 void conv_forward_fast(const T* x, const T* w, const T* b, T* y, const ConvGeometry& g) {
   const int64_t k = g.k(), plane = g.plane();
   parallel_for(0, g.n, 1, [&](int64_t lo, int64_t hi) {
-    std::vector<T> cols(static_cast<size_t>(k * plane));
+    T* cols = scratch<T>(static_cast<size_t>(k * plane));
     for (int64_t s = lo; s < hi; ++s) {
       const T* xs = x + s * g.c * g.h * g.w;
       T* ys = y + s * g.o * plane;
       for (int64_t grp = 0; grp < g.groups; ++grp) {
-        im2col(xs, g, grp * g.cg, cols.data(), plane);
+        im2col(xs, g, grp * g.cg, cols, plane);
         T* yg = ys + grp * g.og * plane;
         for (int64_t o = 0; o < g.og; ++o) std::fill(yg + o * plane, yg + (o + 1) * plane, b ? b[grp * g.og + o] : T(0));
-        kernels::gemm_parallel<T>(false, false, g.og, plane, k, w + grp * g.og * k, k, cols.data(), plane, T(1), yg, plane);
+        kernels::gemm_parallel<T>(false, false, g.og, plane, k, w + grp * g.og * k, k, cols, plane, T(1), yg, plane);
       }
     }
   });
@@ -174,38 +196,43 @@ void conv_forward_reference(const T* x, const T* w, const T* b, T* y, const Conv
 
 template <class T>
 void conv_grad_input(const T* gy, const T* w, T* gx, const ConvGeometry& g) {
-  const int64_t k = g.k(), plane = g.plane();
-  std::fill(gx, gx + g.n * g.c * g.h * g.w, T(0));
+  const int64_t k = g.k(), plane = g.plane(), sample = g.c * g.h * g.w;
   parallel_for(0, g.n, 1, [&](int64_t lo, int64_t hi) {
-    std::vector<T> cols(static_cast<size_t>(k * plane));
-    for (int64_t s = lo; s < hi; ++s)
+    T* cols = scratch<T>(static_cast<size_t>(k * plane));
+    for (int64_t s = lo; s < hi; ++s) {
+      std::fill(gx + s * sample, gx + (s + 1) * sample, T(0));
       for (int64_t grp = 0; grp < g.groups; ++grp) {
         // cols {k, plane} = W_gᵀ {k, og} · gy_g {og, plane}
         kernels::gemm_parallel<T>(true, false, k, plane, g.og, w + grp * g.og * k, k,
-                                  gy + (s * g.o + grp * g.og) * plane, plane, T(0), cols.data(), plane);
-        col2im_add(cols.data(), g, grp * g.cg, gx + s * g.c * g.h * g.w);
+                                  gy + (s * g.o + grp * g.og) * plane, plane, T(0), cols, plane);
+        col2im_add(cols, g, grp * g.cg, gx + s * sample);
       }
+    }
   });
 }
 
+// grad_weight = Σ over samples of gy_s {og, plane} · cols_sᵀ {plane, k}. The batch is cut into
+// fixed chunks of kChunk samples; each chunk sums its samples in order into its own partial, and
+// the partials are added in chunk order: the same sums for any number of threads.
 template <class T>
 void conv_grad_weight(const T* gy, const T* x, T* gw, const ConvGeometry& g) {
-  const int64_t k = g.k(), plane = g.plane(), cols_n = g.n * plane;
-  // cols_all {groups, k, n·plane}: sample s fills columns [s·plane, (s+1)·plane).
-  std::vector<T> cols(static_cast<size_t>(g.groups * k * cols_n));
-  // gy regrouped as {groups, og, n·plane} so that one GEMM sums over the whole batch.
-  std::vector<T> gyt(static_cast<size_t>(g.o * cols_n));
-  parallel_for(0, g.n, 1, [&](int64_t lo, int64_t hi) {
-    for (int64_t s = lo; s < hi; ++s) {
-      for (int64_t grp = 0; grp < g.groups; ++grp)
-        im2col(x + s * g.c * g.h * g.w, g, grp * g.cg, cols.data() + grp * k * cols_n + s * plane, cols_n);
-      for (int64_t o = 0; o < g.o; ++o)
-        std::memcpy(gyt.data() + o * cols_n + s * plane, gy + (s * g.o + o) * plane, sizeof(T) * plane);
-    }
+  constexpr int64_t kChunk = 4;
+  const int64_t k = g.k(), plane = g.plane(), wsize = g.o * k;
+  const int64_t chunks = (g.n + kChunk - 1) / kChunk;
+  std::vector<T> partial(static_cast<size_t>(chunks * wsize));
+  parallel_for(0, chunks, 1, [&](int64_t lo, int64_t hi) {
+    T* cols = scratch<T>(static_cast<size_t>(k * plane));
+    for (int64_t ch = lo; ch < hi; ++ch)
+      for (int64_t s = ch * kChunk; s < std::min(g.n, (ch + 1) * kChunk); ++s)
+        for (int64_t grp = 0; grp < g.groups; ++grp) {
+          im2col(x + s * g.c * g.h * g.w, g, grp * g.cg, cols, plane);
+          kernels::gemm<T>(false, true, g.og, k, plane, gy + (s * g.o + grp * g.og) * plane, plane, cols, plane,
+                           s == ch * kChunk ? T(0) : T(1), partial.data() + ch * wsize + grp * g.og * k, k);
+        }
   });
-  for (int64_t grp = 0; grp < g.groups; ++grp)
-    kernels::gemm_parallel<T>(false, true, g.og, k, cols_n, gyt.data() + grp * g.og * cols_n, cols_n,
-                              cols.data() + grp * k * cols_n, cols_n, T(0), gw + grp * g.og * k, k);
+  std::copy(partial.begin(), partial.begin() + wsize, gw);
+  for (int64_t ch = 1; ch < chunks; ++ch)
+    for (int64_t i = 0; i < wsize; ++i) gw[i] += partial[ch * wsize + i];
 }
 
 template <class T>
