@@ -121,11 +121,14 @@ void im2col(const T* x, const ConvGeometry& g, int64_t c0, T* cols, int64_t ld) 
             std::fill(out, out + g.ow, T(0));
             continue;
           }
-          const T* src = plane + iy * g.w + j * g.dw - g.pl;  // src[xo·sw] is input column ix
+          // plane[base + xo·sw] is input column ix (an index: base may be negative, the sum is not)
+          const int64_t base = iy * g.w + j * g.dw - g.pl;
           std::fill(out, out + lo, T(0));
-          if (g.sw == 1) std::memcpy(out + lo, src + lo, sizeof(T) * (hi - lo));
-          else
-            for (int64_t xo = lo; xo < hi; ++xo) out[xo] = src[xo * g.sw];
+          if (g.sw == 1) {
+            if (hi > lo) std::memcpy(out + lo, plane + base + lo, sizeof(T) * (hi - lo));
+          } else {
+            for (int64_t xo = lo; xo < hi; ++xo) out[xo] = plane[base + xo * g.sw];
+          }
           std::fill(out + hi, out + g.ow, T(0));
         }
       }
@@ -145,12 +148,12 @@ void col2im_add(const T* cols, const ConvGeometry& g, int64_t c0, T* x) {
         for (int64_t y = 0; y < g.oh; ++y) {
           const int64_t iy = y * g.sh - g.pt + i * g.dh;
           if (iy < 0 || iy >= g.h) continue;
-          T* dst = plane + iy * g.w + j * g.dw - g.pl;
+          const int64_t base = iy * g.w + j * g.dw - g.pl;  // as in im2col
           const T* in = row + y * g.ow;
           if (g.sw == 1)
-            for (int64_t xo = lo; xo < hi; ++xo) dst[xo] += in[xo];
+            for (int64_t xo = lo; xo < hi; ++xo) plane[base + xo] += in[xo];
           else
-            for (int64_t xo = lo; xo < hi; ++xo) dst[xo * g.sw] += in[xo];
+            for (int64_t xo = lo; xo < hi; ++xo) plane[base + xo * g.sw] += in[xo];
         }
       }
   }
