@@ -95,19 +95,18 @@ int64_t ShuffleU8(const uint8_t* src, uint8_t* dst, int64_t n, int scn, int dcn,
 #endif
 }
 
-#if HWY_TARGET != HWY_SCALAR && HWY_NATIVE_FMA
+#if HWY_TARGET != HWY_SCALAR
 // u8 pixels with three (of scn) channels in, three (+ opaque alpha when dcn == 4) out, computed in
-// f32 lanes by `f(in0, in1, in2, out0, out1, out2)`; f returns i32 lanes, which saturate to u8.
+// i32 lanes by `f(in0, in1, in2, out0, out1, out2)`; the outputs saturate to u8.
 template <class F>
 int64_t MapPixelsU8(const uint8_t* src, int scn, uint8_t* dst, int dcn, int64_t limit, F f) {
   const hn::ScalableTag<uint8_t> d8;
   const hn::Half<decltype(d8)> dh;
   const hn::Half<decltype(dh)> dq;
   const hn::Rebind<int32_t, decltype(dq)> di;
-  const hn::Rebind<float, decltype(dq)> df;
   const int64_t N = static_cast<int64_t>(hn::Lanes(d8));
   const auto opaque = hn::Set(d8, uint8_t{255});
-  auto to_f = [&](auto q) { return hn::ConvertTo(df, hn::PromoteTo(di, q)); };
+  auto to_i = [&](auto q) { return hn::PromoteTo(di, q); };
   int64_t i = 0;
   for (; i + N <= limit; i += N) {
     hn::Vec<decltype(d8)> a, b, c, alpha;
@@ -120,7 +119,7 @@ int64_t MapPixelsU8(const uint8_t* src, int scn, uint8_t* dst, int dcn, int64_t 
     };
     for (int k = 0; k < 4; ++k) {
       hn::Vec<decltype(di)> o0, o1, o2;
-      f(to_f(quarter(a, k)), to_f(quarter(b, k)), to_f(quarter(c, k)), o0, o1, o2);
+      f(to_i(quarter(a, k)), to_i(quarter(b, k)), to_i(quarter(c, k)), o0, o1, o2);
       out[0][k] = hn::DemoteTo(dq, o0), out[1][k] = hn::DemoteTo(dq, o1), out[2][k] = hn::DemoteTo(dq, o2);
     }
     auto join = [&](const hn::Vec<decltype(dq)>* q) {
@@ -133,6 +132,38 @@ int64_t MapPixelsU8(const uint8_t* src, int scn, uint8_t* dst, int dcn, int64_t 
 }
 #endif
 
+// RGB -> HSV, integers as hsv_row_u8: S = (diff·sdiv[V] + 2^11) >> 12 and H from the sector
+// formula times hdiv[diff]. The table entries round(255·2^12 / V) and round(hrange·2^12 / (6·diff))
+// are recomputed per lane as a float division rounded to nearest: for every V and diff in 1..255
+// that gives the same integers as the tables' double division (checked for all 3 x 255 entries;
+// the all-colours test covers them too), and it is cheaper than two gathers. V = 0 or diff = 0
+// divide by 1 instead; their products are 0 either way (diff = 0, and H's sector term is 0).
+int64_t Rgb2HsvU8(const uint8_t* src, uint8_t* dst, int64_t n, int scn, int blue, int hrange) {
+#if HWY_TARGET == HWY_SCALAR
+  (void)src, (void)dst, (void)n, (void)scn, (void)blue, (void)hrange;
+  return 0;
+#else
+  const hn::ScalableTag<int32_t> di;
+  const hn::RebindToFloat<decltype(di)> df;
+  const auto round = hn::Set(di, 1 << 11), hr = hn::Set(di, hrange), zero = hn::Zero(di);
+  const auto one = hn::Set(di, 1);
+  const auto six = hn::Set(df, 6.f);
+  const auto snum = hn::Set(df, static_cast<float>(255 << 12)), hnum = hn::Set(df, static_cast<float>(hrange << 12));
+  return MapPixelsU8(src, scn, dst, 3, n, [&](auto x0, auto x1, auto x2, auto& o0, auto& o1, auto& o2) {
+    const auto b = blue == 0 ? x0 : x2, g = x1, r = blue == 0 ? x2 : x0;
+    const auto v = hn::Max(hn::Max(b, g), r), diff = hn::Sub(v, hn::Min(hn::Min(b, g), r));
+    const auto sdiv = hn::NearestInt(hn::Div(snum, hn::ConvertTo(df, hn::Max(v, one))));
+    const auto hdiv = hn::NearestInt(hn::Div(hnum, hn::Mul(six, hn::ConvertTo(df, hn::Max(diff, one)))));
+    const auto s = hn::ShiftRight<12>(hn::Add(hn::Mul(diff, sdiv), round));
+    const auto diff2 = hn::Add(diff, diff);
+    auto h = hn::IfThenElse(v == r, hn::Sub(g, b),
+                            hn::IfThenElse(v == g, hn::Add(hn::Sub(b, r), diff2), hn::Add(hn::Sub(r, g), hn::Add(diff2, diff2))));
+    h = hn::ShiftRight<12>(hn::Add(hn::Mul(h, hdiv), round));
+    o0 = hn::Add(h, hn::IfThenElse(h < zero, hr, zero)), o1 = s, o2 = v;
+  });
+#endif
+}
+
 // HSV -> RGB blocks: t1 = v(1 - s), t2 = v·fma(-s, h, 1), t3 = v·fma(-s, 1 - h, 1), truncated ×255.
 int64_t Hsv2RgbU8(const uint8_t* src, uint8_t* dst, int64_t limit, int dcn, int blue, float hscale) {
 #if HWY_TARGET == HWY_SCALAR || !HWY_NATIVE_FMA
@@ -144,8 +175,9 @@ int64_t Hsv2RgbU8(const uint8_t* src, uint8_t* dst, int64_t limit, int dcn, int 
   const auto k255inv = hn::Set(df, 1.f / 255.f), k255 = hn::Set(df, 255.f), one = hn::Set(df, 1.f);
   const auto ksixth = hn::Set(df, 1.f / 6.f), k6 = hn::Set(df, 6.f), kscale = hn::Set(df, hscale);
   const auto c1 = hn::Set(df, 1.f), c2 = hn::Set(df, 2.f), c3 = hn::Set(df, 3.f), c4 = hn::Set(df, 4.f);
-  return MapPixelsU8(src, 3, dst, dcn, limit, [&](auto h, auto s, auto v, auto& o0, auto& o1, auto& o2) {
-    s = hn::Mul(s, k255inv), v = hn::Mul(v, k255inv);
+  return MapPixelsU8(src, 3, dst, dcn, limit, [&](auto hi, auto si, auto vi, auto& o0, auto& o1, auto& o2) {
+    auto h = hn::ConvertTo(df, hi);
+    const auto s = hn::Mul(hn::ConvertTo(df, si), k255inv), v = hn::Mul(hn::ConvertTo(df, vi), k255inv);
     h = hn::Mul(h, kscale);
     const auto pre = hn::Trunc(h);
     h = hn::Sub(h, pre);
@@ -176,8 +208,8 @@ int64_t Rgb2HlsU8(const uint8_t* src, uint8_t* dst, int64_t limit, int scn, int 
   const auto zero = hn::Zero(df), k120 = hn::Set(df, 120.f), k240 = hn::Set(df, 240.f), k360 = hn::Set(df, 360.f);
   const auto kscale = hn::Set(df, hscale);
   return MapPixelsU8(src, scn, dst, 3, limit, [&](auto x0, auto x1, auto x2, auto& o0, auto& o1, auto& o2) {
-    const auto b = hn::Mul(blue == 0 ? x0 : x2, k255inv), g = hn::Mul(x1, k255inv),
-               r = hn::Mul(blue == 0 ? x2 : x0, k255inv);
+    const auto b = hn::Mul(hn::ConvertTo(df, blue == 0 ? x0 : x2), k255inv), g = hn::Mul(hn::ConvertTo(df, x1), k255inv),
+               r = hn::Mul(hn::ConvertTo(df, blue == 0 ? x2 : x0), k255inv);
     const auto mx = hn::Max(hn::Max(r, g), b), mn = hn::Min(hn::Min(r, g), b);
     const auto diff = hn::Sub(mx, mn), sum = hn::Add(mx, mn), l = hn::Mul(sum, half);
     const auto colour = diff > eps;
@@ -203,8 +235,9 @@ int64_t Hls2RgbU8(const uint8_t* src, uint8_t* dst, int64_t limit, int dcn, int 
   const auto k255inv = hn::Set(df, 1.f / 255.f), k255 = hn::Set(df, 255.f), half = hn::Set(df, 0.5f);
   const auto ksixth = hn::Set(df, 1.f / 6.f), k6 = hn::Set(df, 6.f), kscale = hn::Set(df, hscale);
   const auto c1 = hn::Set(df, 1.f), c2 = hn::Set(df, 2.f), c4 = hn::Set(df, 4.f);
-  return MapPixelsU8(src, 3, dst, dcn, limit, [&](auto h, auto l, auto s, auto& o0, auto& o1, auto& o2) {
-    l = hn::Mul(l, k255inv), s = hn::Mul(s, k255inv);
+  return MapPixelsU8(src, 3, dst, dcn, limit, [&](auto hi, auto li, auto si, auto& o0, auto& o1, auto& o2) {
+    const auto h = hn::ConvertTo(df, hi);
+    const auto l = hn::Mul(hn::ConvertTo(df, li), k255inv), s = hn::Mul(hn::ConvertTo(df, si), k255inv);
     const auto ls = hn::Mul(l, s);
     const auto e0 = hn::IfThenElse(l <= half, ls, hn::Sub(s, ls));
     const auto raw = hn::Mul(h, kscale), pre = hn::Trunc(raw), hs = hn::Sub(raw, pre);
@@ -232,6 +265,7 @@ namespace ojo::color_detail {
 
 HWY_EXPORT(GrayRowU8);
 HWY_EXPORT(ShuffleU8);
+HWY_EXPORT(Rgb2HsvU8);
 HWY_EXPORT(Hsv2RgbU8);
 HWY_EXPORT(Rgb2HlsU8);
 HWY_EXPORT(Hls2RgbU8);
@@ -248,7 +282,8 @@ void gray_row_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, int scn, int 
 }
 
 void hsv_row_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, const Conversion& c) {
-  hsv_row_u8(src, dst, n, c);
+  const int64_t done = HWY_DYNAMIC_DISPATCH(Rgb2HsvU8)(src, dst, n, c.scn, c.blue, c.hrange);
+  hsv_row_u8(src + done * c.scn, dst + done * 3, n - done, c);
 }
 
 void hsv2rgb_row_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, const Conversion& c) {

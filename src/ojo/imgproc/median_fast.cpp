@@ -16,19 +16,33 @@ HWY_BEFORE_NAMESPACE();
 namespace ojo::median_detail::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-// lo = a < b ? a : b, hi = a < b ? b : a, as the reference loop (for floats this fixes what
+// Lo = a < b ? a : b, Hi = a < b ? b : a, as the reference loop (for floats this fixes what
 // happens with NaN and signed zeros; for integers it is min/max).
+template <class V>
+HWY_INLINE V Lo(V a, V b) {
+  if constexpr (hwy::IsFloat<hn::TFromV<V>>()) return hn::IfThenElse(hn::Lt(a, b), a, b);
+  else return hn::Min(a, b);
+}
+template <class V>
+HWY_INLINE V Hi(V a, V b) {
+  if constexpr (hwy::IsFloat<hn::TFromV<V>>()) return hn::IfThenElse(hn::Lt(a, b), b, a);
+  else return hn::Max(a, b);
+}
+template <class V>
+HWY_INLINE void Sort2(V& a, V& b) {
+  const V t = a;
+  a = Lo(t, b), b = Hi(t, b);
+}
+template <class V>
+HWY_INLINE V Median3(V a, V b, V c) {
+  return Hi(Lo(a, b), Lo(Hi(a, b), c));
+}
+
 template <Comparator c, class V>
 HWY_INLINE void Exchange(V* w) {
   const V a = w[c.lo], b = w[c.hi];
-  if constexpr (hwy::IsFloat<hn::TFromV<V>>()) {
-    const auto less = hn::Lt(a, b);
-    if constexpr (c.keep_lo) w[c.lo] = hn::IfThenElse(less, a, b);
-    if constexpr (c.keep_hi) w[c.hi] = hn::IfThenElse(less, b, a);
-  } else {
-    if constexpr (c.keep_lo) w[c.lo] = hn::Min(a, b);
-    if constexpr (c.keep_hi) w[c.hi] = hn::Max(a, b);
-  }
+  if constexpr (c.keep_lo) w[c.lo] = Lo(a, b);
+  if constexpr (c.keep_hi) w[c.hi] = Hi(a, b);
 }
 
 template <const Network& net, class V, size_t... I>
@@ -52,9 +66,31 @@ int64_t MedianRowK(const T* const* rows, T* out, int64_t n, int64_t C) {
   return x;
 }
 
+// 3x3: sort each of the three columns (lo <= mid <= hi); the median of the window is the median of
+// (largest lo, median of the mids, smallest hi) — 19 compare-exchanges, where the 9-wire network
+// above needs 24.
+template <class T>
+int64_t MedianRow3(const T* const* rows, T* out, int64_t n, int64_t C) {
+  const hn::ScalableTag<T> d;
+  using V = hn::Vec<decltype(d)>;
+  const int64_t N = static_cast<int64_t>(hn::Lanes(d));
+  int64_t x = 0;
+  for (; x + N <= n; x += N) {
+    V lo[3], mid[3], hi[3];
+    for (int j = 0; j < 3; ++j) {
+      lo[j] = hn::LoadU(d, rows[0] + j * C + x), mid[j] = hn::LoadU(d, rows[1] + j * C + x);
+      hi[j] = hn::LoadU(d, rows[2] + j * C + x);
+      Sort2(lo[j], mid[j]), Sort2(mid[j], hi[j]), Sort2(lo[j], mid[j]);
+    }
+    const V lo_max = Hi(Hi(lo[0], lo[1]), lo[2]), hi_min = Lo(Lo(hi[0], hi[1]), hi[2]);
+    hn::StoreU(Median3(lo_max, Median3(mid[0], mid[1], mid[2]), hi_min), d, out + x);
+  }
+  return x;
+}
+
 template <class T>
 int64_t MedianRow(const T* const* rows, T* out, int64_t n, int64_t C, int ksize) {
-  return ksize == 3 ? MedianRowK<3>(rows, out, n, C) : MedianRowK<5>(rows, out, n, C);
+  return ksize == 3 ? MedianRow3(rows, out, n, C) : MedianRowK<5>(rows, out, n, C);
 }
 int64_t MedianRowU8(const uint8_t* const* r, uint8_t* o, int64_t n, int64_t C, int k) { return MedianRow(r, o, n, C, k); }
 int64_t MedianRowU16(const uint16_t* const* r, uint16_t* o, int64_t n, int64_t C, int k) { return MedianRow(r, o, n, C, k); }
