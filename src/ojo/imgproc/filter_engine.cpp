@@ -2,8 +2,10 @@
 // generic float / exact-integer separable and 2-d filters every filter falls back to.
 #include "filter_engine.hpp"
 
+#include <array>
 #include <cfloat>
 #include <limits>
+#include <utility>
 
 #include "ojo/imgproc/types.hpp"
 
@@ -90,8 +92,10 @@ int check_border(int border, const char* op) {
 
 namespace {
 
+// Float passes: AVX2 clones round exactly as the baseline ones (this file is built with
+// -ffp-contract=off, so no multiply-add is fused), only wider.
 template <class A, class P>
-void taps_row(const P* pad, A* out, int64_t n, const A* k, int64_t taps, int64_t step) {
+OJO_CLONES void taps_row(const P* pad, A* out, int64_t n, const A* k, int64_t taps, int64_t step) {
   for (int64_t x = 0; x < n; ++x) out[x] = k[0] * static_cast<A>(pad[x]);
   for (int64_t j = 1; j < taps; ++j) {
     const A kj = k[j];
@@ -99,6 +103,29 @@ void taps_row(const P* pad, A* out, int64_t n, const A* k, int64_t taps, int64_t
     for (int64_t x = 0; x < n; ++x) out[x] += kj * static_cast<A>(p[x]);
   }
 }
+
+// Column pass in one sweep for K taps known at compile time: acc = init + k0·r0 + k1·r1 + ...,
+// added in the same order as the tap-by-tap loop, so the same floats.
+template <int K, class A>
+OJO_CLONES void float_col_k(const A* const* rows, const A* k, A init, A* __restrict acc, int64_t n) {
+  const A* r[K];
+  A kk[K];
+  for (int i = 0; i < K; ++i) r[i] = rows[i], kk[i] = k[i];
+  for (int64_t x = 0; x < n; ++x) {
+    A s = init;
+#pragma GCC unroll 16
+    for (int i = 0; i < K; ++i) s += kk[i] * r[i][x];
+    acc[x] = s;
+  }
+}
+template <class A>
+using FloatColFn = void (*)(const A* const*, const A*, A, A*, int64_t);
+template <class A, size_t... I>
+constexpr std::array<FloatColFn<A>, sizeof...(I)> make_float_cols(std::index_sequence<I...>) {
+  return {&float_col_k<static_cast<int>(I) + 1, A>...};
+}
+template <class A>
+constexpr auto kFloatCols = make_float_cols<A>(std::make_index_sequence<16>{});
 
 template <class A, class Out>
 void finish_row(const A* acc, Out* out, int64_t n) {
@@ -135,11 +162,16 @@ void sep_float_impl(const Tensor& src, Tensor& dst, int64_t H, int64_t W, int64_
               },
               [&](int64_t y, const A* const* rows) {
                 thread_local std::vector<A> acc;
-                acc.assign(static_cast<size_t>(n), static_cast<A>(delta));
-                for (int64_t i = 0; i < kh; ++i) {
-                  const A k = ky[i];
-                  const A* r = rows[i];
-                  for (int64_t x = 0; x < n; ++x) acc[x] += k * r[x];
+                if (kh <= static_cast<int64_t>(kFloatCols<A>.size())) {
+                  acc.resize(static_cast<size_t>(n));
+                  kFloatCols<A>[kh - 1](rows, ky.data(), static_cast<A>(delta), acc.data(), n);
+                } else {
+                  acc.assign(static_cast<size_t>(n), static_cast<A>(delta));
+                  for (int64_t i = 0; i < kh; ++i) {
+                    const A k = ky[i];
+                    const A* r = rows[i];
+                    for (int64_t x = 0; x < n; ++x) acc[x] += k * r[x];
+                  }
                 }
                 finish_row(acc.data(), out + y * n, n);
               });

@@ -125,4 +125,9 @@ bool sep_filter_int(const Tensor& src, Tensor& dst, int64_t H, int64_t W, int64_
 Tensor sep_filter(const Tensor& contiguous_src, int64_t H, int64_t W, int64_t C, DType out, const std::vector<double>& kx,
                   const std::vector<double>& ky, int64_t ax, int64_t ay, double delta, int border);
 
+// GaussianBlur(src.to(f32), ksize, 0, 0, border).to(u8) for a u8 image and a positive odd ksize
+// (adaptiveThreshold's GAUSSIAN_C mean), without the two float images: the float filter reads the
+// bytes and rounds its float sums straight to u8 — the same floats and the same rounding.
+Tensor gaussian_f32_rounded_u8(const Tensor& src, Size ksize, int border);
+
 }  // namespace ojo::filter_detail
