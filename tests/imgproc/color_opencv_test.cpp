@@ -5,6 +5,8 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <hwy/targets.h>
+
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -120,6 +122,19 @@ TEST(CvtColorAllColours, InverseCodesWithAlphaOutput) {
   const Tensor img = all_colours(300);  // 288 SIMD + 12 tail (HSV), 296 + 4 (HLS)
   for (int code : {COLOR_HSV2RGB, COLOR_HLS2BGR, COLOR_HSV2BGR_FULL, COLOR_HLS2RGB_FULL})
     expect_exact_big(img, code, "all triples 300 wide, 4 channels out", 4);
+}
+
+// The fast rows dispatch at run time to the best Highway target the CPU has; every target compiled
+// in and supported here must give OpenCV's bytes (the float HSV/HLS kernels run only where FMA is
+// native, elsewhere the reference rows do the work). AVX-512 is checked only on a CPU that has it.
+TEST(CvtColorAllColours, EveryHighwayTargetThisCpuRuns) {
+  const Tensor img = all_colours(4096);
+  for (int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    hwy::SetSupportedTargetsForTest(target);
+    for (int code : {COLOR_RGB2HSV, COLOR_BGR2HLS_FULL, COLOR_HSV2BGR, COLOR_HLS2RGB})
+      expect_exact_big(img, code, std::string("Highway target ") + hwy::TargetName(target));
+  }
+  hwy::SetSupportedTargetsForTest(0);
 }
 
 // --- photos and views ---

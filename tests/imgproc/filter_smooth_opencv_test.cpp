@@ -5,6 +5,8 @@
 
 #include "filter_cases.hpp"
 
+#include <hwy/targets.h>
+
 using namespace ojo;
 using namespace ojo::test;
 
@@ -172,6 +174,23 @@ TEST(MedianBlurOpenCV, ReferenceAndOtherDtypes) {
       }
     }
   }
+}
+
+// ksize 3 and 5 dispatch to the best Highway target at run time: each one this CPU runs must agree.
+TEST(MedianBlurOpenCV, EveryHighwayTargetThisCpuRuns) {
+  for (int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    hwy::SetSupportedTargetsForTest(target);
+    for (const auto& [name, img] : small_images())
+      for (DType t : {DType::u8, DType::f32, DType::u16})
+        for (int k : {3, 5}) {
+          const Tensor conv = img.to(t);
+          cv::Mat expected;
+          cv::medianBlur(to_cv(conv), expected, k);
+          EXPECT_TRUE(close_to(medianBlur(conv, k), expected, 0))
+              << hwy::TargetName(target) << " " << name << " " << dtype_name(t) << " " << k;
+        }
+  }
+  hwy::SetSupportedTargetsForTest(0);
 }
 
 TEST(MedianBlurOpenCV, RoiView) {

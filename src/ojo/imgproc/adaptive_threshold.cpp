@@ -15,6 +15,7 @@
 #include "ojo/imgproc/border.hpp"
 #include "ojo/imgproc/filter.hpp"
 #include "ojo/imgproc/threshold.hpp"
+#include "filter_engine.hpp"
 #include "pixel_rows.hpp"
 
 namespace ojo {
@@ -73,10 +74,10 @@ Tensor adaptive_impl(const Tensor& src, double maxValue, int method, int type, i
   if (method == ADAPTIVE_THRESH_MEAN_C)
     mean = reference ? ref::boxFilter(img, -1, k, {-1, -1}, true, BORDER_REPLICATE)
                      : boxFilter(img, -1, k, {-1, -1}, true, BORDER_REPLICATE);
+  else if (reference)
+    mean = ref::GaussianBlur(img.to(DType::f32), k, 0, 0, BORDER_REPLICATE).to(DType::u8);
   else
-    mean = (reference ? ref::GaussianBlur(img.to(DType::f32), k, 0, 0, BORDER_REPLICATE)
-                      : GaussianBlur(img.to(DType::f32), k, 0, 0, BORDER_REPLICATE))
-               .to(DType::u8);
+    mean = filter_detail::gaussian_f32_rounded_u8(img, k, BORDER_REPLICATE);
   const uint8_t imax = saturate_cast<uint8_t>(maxValue);
   const int level = compare_level(type, C);
   const uint8_t on = type == THRESH_BINARY ? imax : 0, off = type == THRESH_BINARY ? 0 : imax;

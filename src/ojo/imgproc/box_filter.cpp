@@ -87,6 +87,17 @@ OJO_CLONES void col_sum_i32(const int32_t* const* rows, int64_t taps, int32_t* _
   }
 }
 
+// The window moved down one row: acc += the row that entered - the row that left (exact modulo
+// 2^16, and the true sums fit), then the fixed-point division of col_div_u16.
+OJO_CLONES void col_slide_div_u16(uint16_t* __restrict acc, const uint16_t* __restrict enter, const uint16_t* __restrict leave,
+                                  uint32_t ds, uint32_t dd, uint8_t* __restrict out, int64_t n) {
+  for (int64_t x = 0; x < n; ++x) {
+    const uint16_t a = static_cast<uint16_t>(acc[x] + enter[x] - leave[x]);
+    acc[x] = a;
+    out[x] = static_cast<uint8_t>(((a + dd) * ds) >> 23);
+  }
+}
+
 // Writes sum -> output with OpenCV's rounding for each output dtype (see the file comment).
 void finish_sums(const int32_t* acc, int64_t n, bool normalize, double scale, const Tensor& dst, int64_t y) {
   const int64_t simd_end = n / 8 * 8;
@@ -141,12 +152,19 @@ void box_u8(const Tensor& in, Tensor& dst, int64_t H, int64_t W, int64_t C, cons
   if (dst.dtype() == DType::u8 && normalize && area <= 256 && area > 1) {
     uint32_t ds, dd;
     div_constants(area, ds, dd);
+    // Vertical running sums: the ring holds one row more than the window (rows[0] is the row that
+    // just left it), so each output row costs one add and one subtract per value whatever kh is.
     stream_rows<uint16_t>(
-        H, n, p.kh, p.ay, p.border, [&](int64_t sy, uint16_t* row) { sum_row_u16(padded(sy), row, n, p.kw, C); },
-        [&](int64_t y, const uint16_t* const* rows) {
+        H, n, p.kh + 1, p.ay + 1, p.border, [&](int64_t sy, uint16_t* row) { sum_row_u16(padded(sy), row, n, p.kw, C); },
+        [&](int64_t y, const uint16_t* const* rows, bool first) {
           thread_local std::vector<uint16_t> acc;
-          acc.resize(static_cast<size_t>(n));
-          col_div_u16(rows, p.kh, ds, dd, acc.data(), dst.data<uint8_t>() + y * n, n);
+          uint8_t* out = dst.data<uint8_t>() + y * n;
+          if (first) {
+            acc.resize(static_cast<size_t>(n));
+            col_div_u16(rows + 1, p.kh, ds, dd, acc.data(), out, n);
+          } else {
+            col_slide_div_u16(acc.data(), rows[p.kh], rows[0], ds, dd, out, n);
+          }
         });
     return;
   }

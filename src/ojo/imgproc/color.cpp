@@ -169,6 +169,9 @@ void fast_row_u8(const uint8_t* src, uint8_t* dst, int64_t n, const Conversion& 
     case Kind::to_gray:
       return color_detail::gray_row_u8_fast(src, dst, n, c.scn, c.blue == 0 ? kBY : kRY, kGY, c.blue == 0 ? kRY : kBY);
     case Kind::to_hsv: return color_detail::hsv_row_u8_fast(src, dst, n, c);
+    case Kind::from_hsv: return color_detail::hsv2rgb_row_u8_fast(src, dst, n, c);
+    case Kind::to_hls: return color_detail::hls_row_u8_fast(src, dst, n, c);
+    case Kind::from_hls: return color_detail::hls2rgb_row_u8_fast(src, dst, n, c);
     case Kind::shuffle:
     case Kind::from_gray: {
       const int64_t done = color_detail::shuffle_row_u8_fast(src, dst, n, c.scn, c.dcn, c.swap);

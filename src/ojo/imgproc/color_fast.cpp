@@ -5,6 +5,16 @@
 // and packed back to bytes: the same integers as the reference loop, so the result is identical.
 // The pair trick works per 128-bit block (interleave lower/upper halves, then pack), so the lane
 // order comes out right on every target.
+//
+// HSV -> RGB, RGB -> HLS, HLS -> RGB, u8: the "simd" models of color_hsv.cpp (OpenCV's AVX2 FMA
+// blocks), one lane per pixel, with the same operations in the same order: FMA where the model
+// has std::fma, separate multiply and add elsewhere (this file is built with -ffp-contract=off so
+// the compiler fuses nothing of its own). Each IEEE operation rounds the same in a lane as in the
+// scalar model, so the bytes are identical. Targets without hardware FMA (SSE2/SSSE3/SSE4) would
+// need an exact FMA emulation; they return 0 and the reference rows do the work. The kernels stop
+// at the end of the row's SIMD blocks (32 pixels for HSV -> RGB, 8 for HLS); the reference row
+// finishes from there, tail model included.
+#include <cfloat>
 #include <cstdint>
 #include <utility>
 
@@ -85,6 +95,168 @@ int64_t ShuffleU8(const uint8_t* src, uint8_t* dst, int64_t n, int scn, int dcn,
 #endif
 }
 
+#if HWY_TARGET != HWY_SCALAR
+// u8 pixels with three (of scn) channels in, three (+ opaque alpha when dcn == 4) out, computed in
+// i32 lanes by `f(in0, in1, in2, out0, out1, out2)`; the outputs saturate to u8.
+template <class F>
+int64_t MapPixelsU8(const uint8_t* src, int scn, uint8_t* dst, int dcn, int64_t limit, F f) {
+  const hn::ScalableTag<uint8_t> d8;
+  const hn::Half<decltype(d8)> dh;
+  const hn::Half<decltype(dh)> dq;
+  const hn::Rebind<int32_t, decltype(dq)> di;
+  const int64_t N = static_cast<int64_t>(hn::Lanes(d8));
+  const auto opaque = hn::Set(d8, uint8_t{255});
+  auto to_i = [&](auto q) { return hn::PromoteTo(di, q); };
+  int64_t i = 0;
+  for (; i + N <= limit; i += N) {
+    hn::Vec<decltype(d8)> a, b, c, alpha;
+    if (scn == 3) hn::LoadInterleaved3(d8, src + i * 3, a, b, c);
+    else hn::LoadInterleaved4(d8, src + i * 4, a, b, c, alpha);
+    hn::Vec<decltype(dq)> out[3][4];
+    auto quarter = [&](hn::Vec<decltype(d8)> v, int k) {
+      const auto h = (k < 2) ? hn::LowerHalf(dh, v) : hn::UpperHalf(dh, v);
+      return (k % 2 == 0) ? hn::LowerHalf(dq, h) : hn::UpperHalf(dq, h);
+    };
+    for (int k = 0; k < 4; ++k) {
+      hn::Vec<decltype(di)> o0, o1, o2;
+      f(to_i(quarter(a, k)), to_i(quarter(b, k)), to_i(quarter(c, k)), o0, o1, o2);
+      out[0][k] = hn::DemoteTo(dq, o0), out[1][k] = hn::DemoteTo(dq, o1), out[2][k] = hn::DemoteTo(dq, o2);
+    }
+    auto join = [&](const hn::Vec<decltype(dq)>* q) {
+      return hn::Combine(d8, hn::Combine(dh, q[3], q[2]), hn::Combine(dh, q[1], q[0]));
+    };
+    if (dcn == 3) hn::StoreInterleaved3(join(out[0]), join(out[1]), join(out[2]), d8, dst + i * 3);
+    else hn::StoreInterleaved4(join(out[0]), join(out[1]), join(out[2]), opaque, d8, dst + i * 4);
+  }
+  return i;
+}
+#endif
+
+// RGB -> HSV, integers as hsv_row_u8: S = (diff·sdiv[V] + 2^11) >> 12 and H from the sector
+// formula times hdiv[diff]. The table entries round(255·2^12 / V) and round(hrange·2^12 / (6·diff))
+// are recomputed per lane as a float division rounded to nearest: for every V and diff in 1..255
+// that gives the same integers as the tables' double division (checked for all 3 x 255 entries;
+// the all-colours test covers them too), and it is cheaper than two gathers. V = 0 or diff = 0
+// divide by 1 instead; their products are 0 either way (diff = 0, and H's sector term is 0).
+int64_t Rgb2HsvU8(const uint8_t* src, uint8_t* dst, int64_t n, int scn, int blue, int hrange) {
+#if HWY_TARGET == HWY_SCALAR
+  (void)src, (void)dst, (void)n, (void)scn, (void)blue, (void)hrange;
+  return 0;
+#else
+  const hn::ScalableTag<int32_t> di;
+  const hn::RebindToFloat<decltype(di)> df;
+  const auto round = hn::Set(di, 1 << 11), hr = hn::Set(di, hrange), zero = hn::Zero(di);
+  const auto one = hn::Set(di, 1);
+  const auto six = hn::Set(df, 6.f);
+  const auto snum = hn::Set(df, static_cast<float>(255 << 12)), hnum = hn::Set(df, static_cast<float>(hrange << 12));
+  return MapPixelsU8(src, scn, dst, 3, n, [&](auto x0, auto x1, auto x2, auto& o0, auto& o1, auto& o2) {
+    const auto b = blue == 0 ? x0 : x2, g = x1, r = blue == 0 ? x2 : x0;
+    const auto v = hn::Max(hn::Max(b, g), r), diff = hn::Sub(v, hn::Min(hn::Min(b, g), r));
+    const auto sdiv = hn::NearestInt(hn::Div(snum, hn::ConvertTo(df, hn::Max(v, one))));
+    const auto hdiv = hn::NearestInt(hn::Div(hnum, hn::Mul(six, hn::ConvertTo(df, hn::Max(diff, one)))));
+    const auto s = hn::ShiftRight<12>(hn::Add(hn::Mul(diff, sdiv), round));
+    const auto diff2 = hn::Add(diff, diff);
+    auto h = hn::IfThenElse(v == r, hn::Sub(g, b),
+                            hn::IfThenElse(v == g, hn::Add(hn::Sub(b, r), diff2), hn::Add(hn::Sub(r, g), hn::Add(diff2, diff2))));
+    h = hn::ShiftRight<12>(hn::Add(hn::Mul(h, hdiv), round));
+    o0 = hn::Add(h, hn::IfThenElse(h < zero, hr, zero)), o1 = s, o2 = v;
+  });
+#endif
+}
+
+// HSV -> RGB blocks: t1 = v(1 - s), t2 = v·fma(-s, h, 1), t3 = v·fma(-s, 1 - h, 1), truncated ×255.
+int64_t Hsv2RgbU8(const uint8_t* src, uint8_t* dst, int64_t limit, int dcn, int blue, float hscale) {
+#if HWY_TARGET == HWY_SCALAR || !HWY_NATIVE_FMA
+  (void)src, (void)dst, (void)limit, (void)dcn, (void)blue, (void)hscale;
+  return 0;
+#else
+  const hn::ScalableTag<float> df;
+  const hn::RebindToSigned<decltype(df)> di;
+  const auto k255inv = hn::Set(df, 1.f / 255.f), k255 = hn::Set(df, 255.f), one = hn::Set(df, 1.f);
+  const auto ksixth = hn::Set(df, 1.f / 6.f), k6 = hn::Set(df, 6.f), kscale = hn::Set(df, hscale);
+  const auto c1 = hn::Set(df, 1.f), c2 = hn::Set(df, 2.f), c3 = hn::Set(df, 3.f), c4 = hn::Set(df, 4.f);
+  return MapPixelsU8(src, 3, dst, dcn, limit, [&](auto hi, auto si, auto vi, auto& o0, auto& o1, auto& o2) {
+    auto h = hn::ConvertTo(df, hi);
+    const auto s = hn::Mul(hn::ConvertTo(df, si), k255inv), v = hn::Mul(hn::ConvertTo(df, vi), k255inv);
+    h = hn::Mul(h, kscale);
+    const auto pre = hn::Trunc(h);
+    h = hn::Sub(h, pre);
+    const auto t0 = v, t1 = hn::Mul(v, hn::Sub(one, s));
+    const auto t2 = hn::Mul(v, hn::NegMulAdd(s, h, one)), t3 = hn::Mul(v, hn::NegMulAdd(s, hn::Sub(one, h), one));
+    const auto sector = hn::Sub(pre, hn::Mul(hn::Trunc(hn::Mul(pre, ksixth)), k6));
+    const auto b = hn::IfThenElse(sector < c2, t1, hn::IfThenElse(sector == c2, t3, hn::IfThenElse(sector <= c4, t0, t2)));
+    const auto g = hn::IfThenElse(sector < c1, t3, hn::IfThenElse(sector <= c2, t0, hn::IfThenElse(sector == c3, t2, t1)));
+    const auto r = hn::IfThenElse(
+        sector < c1, t0,
+        hn::IfThenElse(sector == c1, t2, hn::IfThenElse(sector <= c3, t1, hn::IfThenElse(sector == c4, t3, t0))));
+    const auto ob = hn::ConvertTo(di, hn::Mul(b, k255)), og = hn::ConvertTo(di, hn::Mul(g, k255)),
+               orr = hn::ConvertTo(di, hn::Mul(r, k255));  // truncation toward zero
+    o0 = blue == 0 ? ob : orr, o1 = og, o2 = blue == 0 ? orr : ob;
+  });
+#endif
+}
+
+// RGB -> HLS blocks: H = fma(delta, 60/diff, sector base)·hscale; gray pixels get H = S = 0.
+int64_t Rgb2HlsU8(const uint8_t* src, uint8_t* dst, int64_t limit, int scn, int blue, float hscale) {
+#if HWY_TARGET == HWY_SCALAR || !HWY_NATIVE_FMA
+  (void)src, (void)dst, (void)limit, (void)scn, (void)blue, (void)hscale;
+  return 0;
+#else
+  const hn::ScalableTag<float> df;
+  const auto k255inv = hn::Set(df, 1.f / 255.f), k255 = hn::Set(df, 255.f), half = hn::Set(df, 0.5f);
+  const auto two = hn::Set(df, 2.f), eps = hn::Set(df, FLT_EPSILON), k60 = hn::Set(df, 60.f);
+  const auto zero = hn::Zero(df), k120 = hn::Set(df, 120.f), k240 = hn::Set(df, 240.f), k360 = hn::Set(df, 360.f);
+  const auto kscale = hn::Set(df, hscale);
+  return MapPixelsU8(src, scn, dst, 3, limit, [&](auto x0, auto x1, auto x2, auto& o0, auto& o1, auto& o2) {
+    const auto b = hn::Mul(hn::ConvertTo(df, blue == 0 ? x0 : x2), k255inv), g = hn::Mul(hn::ConvertTo(df, x1), k255inv),
+               r = hn::Mul(hn::ConvertTo(df, blue == 0 ? x2 : x0), k255inv);
+    const auto mx = hn::Max(hn::Max(r, g), b), mn = hn::Min(hn::Min(r, g), b);
+    const auto diff = hn::Sub(mx, mn), sum = hn::Add(mx, mn), l = hn::Mul(sum, half);
+    const auto colour = diff > eps;
+    const auto s = hn::Div(diff, hn::IfThenElse(l < half, sum, hn::Sub(two, sum)));
+    const auto rmax = mx == r, gmax = mx == g;
+    const auto delta = hn::IfThenElse(rmax, hn::Sub(g, b), hn::IfThenElse(gmax, hn::Sub(b, r), hn::Sub(r, g)));
+    const auto base = hn::IfThenElse(rmax, hn::IfThenElse(g < b, k360, zero), hn::IfThenElse(gmax, k120, k240));
+    const auto h = hn::Mul(hn::MulAdd(delta, hn::Div(k60, diff), base), kscale);
+    o0 = hn::NearestInt(hn::IfThenElseZero(colour, h));
+    o1 = hn::NearestInt(hn::Mul(l, k255));
+    o2 = hn::NearestInt(hn::Mul(hn::IfThenElseZero(colour, s), k255));
+  });
+#endif
+}
+
+// HLS -> RGB blocks: e0 = l·s or s - l·s, the two interpolated values with FMA, rounded ×255.
+int64_t Hls2RgbU8(const uint8_t* src, uint8_t* dst, int64_t limit, int dcn, int blue, float hscale) {
+#if HWY_TARGET == HWY_SCALAR || !HWY_NATIVE_FMA
+  (void)src, (void)dst, (void)limit, (void)dcn, (void)blue, (void)hscale;
+  return 0;
+#else
+  const hn::ScalableTag<float> df;
+  const auto k255inv = hn::Set(df, 1.f / 255.f), k255 = hn::Set(df, 255.f), half = hn::Set(df, 0.5f);
+  const auto ksixth = hn::Set(df, 1.f / 6.f), k6 = hn::Set(df, 6.f), kscale = hn::Set(df, hscale);
+  const auto c1 = hn::Set(df, 1.f), c2 = hn::Set(df, 2.f), c4 = hn::Set(df, 4.f);
+  return MapPixelsU8(src, 3, dst, dcn, limit, [&](auto hi, auto li, auto si, auto& o0, auto& o1, auto& o2) {
+    const auto h = hn::ConvertTo(df, hi);
+    const auto l = hn::Mul(hn::ConvertTo(df, li), k255inv), s = hn::Mul(hn::ConvertTo(df, si), k255inv);
+    const auto ls = hn::Mul(l, s);
+    const auto e0 = hn::IfThenElse(l <= half, ls, hn::Sub(s, ls));
+    const auto raw = hn::Mul(h, kscale), pre = hn::Trunc(raw), hs = hn::Sub(raw, pre);
+    const auto sector = hn::Sub(pre, hn::Mul(k6, hn::Trunc(hn::Mul(raw, ksixth))));
+    const auto e1 = hn::Add(hs, hs);
+    const auto t0 = hn::Add(l, e0), t1 = hn::Sub(l, e0);
+    const auto t2 = hn::NegMulAdd(e0, e1, t0), t3 = hn::MulAdd(e0, e1, t1);
+    const auto b = hn::IfThenElse(sector < c2, t1, hn::IfThenElse(sector <= c2, t3, hn::IfThenElse(sector <= c4, t0, t2)));
+    const auto g = hn::IfThenElse(sector < c1, t3, hn::IfThenElse(sector <= c2, t0, hn::IfThenElse(sector < c4, t2, t1)));
+    const auto r = hn::IfThenElse(
+        sector < c1, t0,
+        hn::IfThenElse(sector < c2, t2, hn::IfThenElse(sector < c4, t1, hn::IfThenElse(sector <= c4, t3, t0))));
+    const auto ob = hn::NearestInt(hn::Mul(b, k255)), og = hn::NearestInt(hn::Mul(g, k255)),
+               orr = hn::NearestInt(hn::Mul(r, k255));
+    o0 = blue == 0 ? ob : orr, o1 = og, o2 = blue == 0 ? orr : ob;
+  });
+#endif
+}
+
 }  // namespace ojo::color_detail::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
@@ -93,6 +265,10 @@ namespace ojo::color_detail {
 
 HWY_EXPORT(GrayRowU8);
 HWY_EXPORT(ShuffleU8);
+HWY_EXPORT(Rgb2HsvU8);
+HWY_EXPORT(Hsv2RgbU8);
+HWY_EXPORT(Rgb2HlsU8);
+HWY_EXPORT(Hls2RgbU8);
 
 int64_t shuffle_row_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, int scn, int dcn, bool swap) {
   return HWY_DYNAMIC_DISPATCH(ShuffleU8)(src, dst, n, scn, dcn, swap);
@@ -106,7 +282,23 @@ void gray_row_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, int scn, int 
 }
 
 void hsv_row_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, const Conversion& c) {
-  hsv_row_u8(src, dst, n, c);
+  const int64_t done = HWY_DYNAMIC_DISPATCH(Rgb2HsvU8)(src, dst, n, c.scn, c.blue, c.hrange);
+  hsv_row_u8(src + done * c.scn, dst + done * 3, n - done, c);
+}
+
+void hsv2rgb_row_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, const Conversion& c) {
+  const float hscale = 6.0f / static_cast<float>(c.hrange);  // as hsv2rgb_row_u8
+  hsv2rgb_row_u8(src, dst, n, c, HWY_DYNAMIC_DISPATCH(Hsv2RgbU8)(src, dst, n / 32 * 32, c.dcn, c.blue, hscale));
+}
+
+void hls_row_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, const Conversion& c) {
+  const float hscale = static_cast<float>(c.hrange) / 360.f;  // as hls_row_u8
+  hls_row_u8(src, dst, n, c, HWY_DYNAMIC_DISPATCH(Rgb2HlsU8)(src, dst, n / 8 * 8, c.scn, c.blue, hscale));
+}
+
+void hls2rgb_row_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, const Conversion& c) {
+  const float hscale = 6.f / static_cast<float>(c.hrange);  // as hls2rgb_row_u8
+  hls2rgb_row_u8(src, dst, n, c, HWY_DYNAMIC_DISPATCH(Hls2RgbU8)(src, dst, n / 8 * 8, c.dcn, c.blue, hscale));
 }
 
 }  // namespace ojo::color_detail

@@ -171,11 +171,12 @@ void hsv_row_u8(const uint8_t* src, uint8_t* dst, int64_t n, const Conversion& c
   }
 }
 
-void hsv2rgb_row_u8(const uint8_t* src, uint8_t* dst, int64_t n, const Conversion& c) {
+void hsv2rgb_row_u8(const uint8_t* src, uint8_t* dst, int64_t n, const Conversion& c, int64_t start) {
   const float hscale = 6.0f / static_cast<float>(c.hrange);
   const int64_t blocks = n / 32 * 32;
   const int bi = c.blue, dcn = c.dcn;
-  for (int64_t i = 0; i < n; ++i, src += 3, dst += dcn) {
+  src += start * 3, dst += start * dcn;
+  for (int64_t i = start; i < n; ++i, src += 3, dst += dcn) {
     float bgr[3];
     const float h = src[0], s = src[1] * (1.f / 255.f), v = src[2] * (1.f / 255.f);
     if (i < blocks) {
@@ -189,11 +190,12 @@ void hsv2rgb_row_u8(const uint8_t* src, uint8_t* dst, int64_t n, const Conversio
   }
 }
 
-void hls_row_u8(const uint8_t* src, uint8_t* dst, int64_t n, const Conversion& c) {
+void hls_row_u8(const uint8_t* src, uint8_t* dst, int64_t n, const Conversion& c, int64_t start) {
   const float hscale = static_cast<float>(c.hrange) / 360.f;
   const int64_t blocks = n / 8 * 8;
   const int bi = c.blue, scn = c.scn;
-  for (int64_t i = 0; i < n; ++i, src += scn, dst += 3) {
+  src += start * scn, dst += start * 3;
+  for (int64_t i = start; i < n; ++i, src += scn, dst += 3) {
     const float b = src[bi] * (1.f / 255.f), g = src[1] * (1.f / 255.f), r = src[bi ^ 2] * (1.f / 255.f);
     float hls[3];
     if (i < blocks) rgb2hls_simd(r, g, b, hscale, hls);
@@ -202,11 +204,12 @@ void hls_row_u8(const uint8_t* src, uint8_t* dst, int64_t n, const Conversion& c
   }
 }
 
-void hls2rgb_row_u8(const uint8_t* src, uint8_t* dst, int64_t n, const Conversion& c) {
+void hls2rgb_row_u8(const uint8_t* src, uint8_t* dst, int64_t n, const Conversion& c, int64_t start) {
   const float hscale = 6.f / static_cast<float>(c.hrange);
   const int64_t blocks = n / 8 * 8;
   const int bi = c.blue, dcn = c.dcn;
-  for (int64_t i = 0; i < n; ++i, src += 3, dst += dcn) {
+  src += start * 3, dst += start * dcn;
+  for (int64_t i = start; i < n; ++i, src += 3, dst += dcn) {
     const float h = src[0], l = src[1] * (1.f / 255.f), s = src[2] * (1.f / 255.f);
     float bgr[3];
     if (i < blocks) hls2bgr_simd(h, l, s, hscale, bgr);

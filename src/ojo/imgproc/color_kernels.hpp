@@ -18,11 +18,13 @@ struct Conversion {
   int hrange;     // HSV/HLS: 180, 256 (forward _FULL) or 255 (inverse _FULL); f32 uses 360
 };
 
-// u8 rows (HSV/HLS: bit-exact models of OpenCV 4.6 on AVX2).
+// u8 rows (HSV/HLS: bit-exact models of OpenCV 4.6 on AVX2). The float-based ones convert pixels
+// [start, n) of a row whose first pixel is at src/dst: which model a pixel gets depends on its
+// position in the row, so a fast kernel that did the first pixels hands over with `start`.
 void hsv_row_u8(const uint8_t* src, uint8_t* dst, int64_t n, const Conversion& c);
-void hsv2rgb_row_u8(const uint8_t* src, uint8_t* dst, int64_t n, const Conversion& c);
-void hls_row_u8(const uint8_t* src, uint8_t* dst, int64_t n, const Conversion& c);
-void hls2rgb_row_u8(const uint8_t* src, uint8_t* dst, int64_t n, const Conversion& c);
+void hsv2rgb_row_u8(const uint8_t* src, uint8_t* dst, int64_t n, const Conversion& c, int64_t start = 0);
+void hls_row_u8(const uint8_t* src, uint8_t* dst, int64_t n, const Conversion& c, int64_t start = 0);
+void hls2rgb_row_u8(const uint8_t* src, uint8_t* dst, int64_t n, const Conversion& c, int64_t start = 0);
 // f32 rows (OpenCV's scalar formulas).
 void hsv_row_f32(const float* src, float* dst, int64_t n, const Conversion& c);
 void hsv2rgb_row_f32(const float* src, float* dst, int64_t n, const Conversion& c);
@@ -35,7 +37,11 @@ void gray_row_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, int scn, int 
 // Fast u8 channel shuffles (scn 3/4 -> dcn 3/4, optional swap of channels 0 and 2) and gray ->
 // colour (scn 1). Returns how many pixels it did; the caller finishes with the reference row.
 int64_t shuffle_row_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, int scn, int dcn, bool swap);
-// Fast u8 RGB2HSV rows (any hrange); same results as hsv_row_u8.
+// Fast u8 HSV/HLS rows (any hrange); same results as the rows above. The float-based ones run
+// Highway with hardware FMA (AVX2, AVX-512) and leave everything to the reference rows elsewhere.
 void hsv_row_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, const Conversion& c);
+void hsv2rgb_row_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, const Conversion& c);
+void hls_row_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, const Conversion& c);
+void hls2rgb_row_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, const Conversion& c);
 
 }  // namespace ojo::color_detail

@@ -2,8 +2,10 @@
 // generic float / exact-integer separable and 2-d filters every filter falls back to.
 #include "filter_engine.hpp"
 
+#include <array>
 #include <cfloat>
 #include <limits>
+#include <utility>
 
 #include "ojo/imgproc/types.hpp"
 
@@ -90,8 +92,10 @@ int check_border(int border, const char* op) {
 
 namespace {
 
+// Float passes: AVX2 clones round exactly as the baseline ones (this file is built with
+// -ffp-contract=off, so no multiply-add is fused), only wider.
 template <class A, class P>
-void taps_row(const P* pad, A* out, int64_t n, const A* k, int64_t taps, int64_t step) {
+OJO_CLONES void taps_row(const P* pad, A* out, int64_t n, const A* k, int64_t taps, int64_t step) {
   for (int64_t x = 0; x < n; ++x) out[x] = k[0] * static_cast<A>(pad[x]);
   for (int64_t j = 1; j < taps; ++j) {
     const A kj = k[j];
@@ -99,6 +103,29 @@ void taps_row(const P* pad, A* out, int64_t n, const A* k, int64_t taps, int64_t
     for (int64_t x = 0; x < n; ++x) out[x] += kj * static_cast<A>(p[x]);
   }
 }
+
+// Column pass in one sweep for K taps known at compile time: acc = init + k0·r0 + k1·r1 + ...,
+// added in the same order as the tap-by-tap loop, so the same floats.
+template <int K, class A>
+OJO_CLONES void float_col_k(const A* const* rows, const A* k, A init, A* __restrict acc, int64_t n) {
+  const A* r[K];
+  A kk[K];
+  for (int i = 0; i < K; ++i) r[i] = rows[i], kk[i] = k[i];
+  for (int64_t x = 0; x < n; ++x) {
+    A s = init;
+#pragma GCC unroll 16
+    for (int i = 0; i < K; ++i) s += kk[i] * r[i][x];
+    acc[x] = s;
+  }
+}
+template <class A>
+using FloatColFn = void (*)(const A* const*, const A*, A, A*, int64_t);
+template <class A, size_t... I>
+constexpr std::array<FloatColFn<A>, sizeof...(I)> make_float_cols(std::index_sequence<I...>) {
+  return {&float_col_k<static_cast<int>(I) + 1, A>...};
+}
+template <class A>
+constexpr auto kFloatCols = make_float_cols<A>(std::make_index_sequence<16>{});
 
 template <class A, class Out>
 void finish_row(const A* acc, Out* out, int64_t n) {
@@ -135,11 +162,16 @@ void sep_float_impl(const Tensor& src, Tensor& dst, int64_t H, int64_t W, int64_
               },
               [&](int64_t y, const A* const* rows) {
                 thread_local std::vector<A> acc;
-                acc.assign(static_cast<size_t>(n), static_cast<A>(delta));
-                for (int64_t i = 0; i < kh; ++i) {
-                  const A k = ky[i];
-                  const A* r = rows[i];
-                  for (int64_t x = 0; x < n; ++x) acc[x] += k * r[x];
+                if (kh <= static_cast<int64_t>(kFloatCols<A>.size())) {
+                  acc.resize(static_cast<size_t>(n));
+                  kFloatCols<A>[kh - 1](rows, ky.data(), static_cast<A>(delta), acc.data(), n);
+                } else {
+                  acc.assign(static_cast<size_t>(n), static_cast<A>(delta));
+                  for (int64_t i = 0; i < kh; ++i) {
+                    const A k = ky[i];
+                    const A* r = rows[i];
+                    for (int64_t x = 0; x < n; ++x) acc[x] += k * r[x];
+                  }
                 }
                 finish_row(acc.data(), out + y * n, n);
               });
@@ -224,6 +256,25 @@ OJO_CLONES void int_col(const R* const* rows, const int32_t* k, int64_t taps, in
   }
 }
 
+// int16 rows -> int16 output in one pass, when every partial sum fits in int16 (so the int16
+// arithmetic is exact and the output needs no saturation): K taps known at compile time, so the
+// taps unroll and x vectorises 16 lanes wide.
+template <int K>
+OJO_CLONES void int_col_i16_k(const int16_t* const* rows, const int32_t* k, int16_t init, int16_t* __restrict out, int64_t n) {
+  const int16_t* r[K];
+  int16_t kk[K];
+  for (int i = 0; i < K; ++i) r[i] = rows[i], kk[i] = static_cast<int16_t>(k[i]);
+  for (int64_t x = 0; x < n; ++x) {
+    int16_t acc = init;
+#pragma GCC unroll 8
+    for (int i = 0; i < K; ++i) acc = static_cast<int16_t>(acc + kk[i] * r[i][x]);
+    out[x] = acc;
+  }
+}
+using ColI16Fn = void (*)(const int16_t* const*, const int32_t*, int16_t, int16_t*, int64_t);
+constexpr ColI16Fn kColsI16[] = {&int_col_i16_k<1>, &int_col_i16_k<2>, &int_col_i16_k<3>, &int_col_i16_k<4>,
+                                 &int_col_i16_k<5>, &int_col_i16_k<6>, &int_col_i16_k<7>};
+
 OJO_CLONES void int_to_i16(const int32_t* __restrict acc, int16_t* __restrict out, int64_t n) {
   for (int64_t x = 0; x < n; ++x) out[x] = static_cast<int16_t>(std::clamp<int32_t>(acc[x], -32768, 32767));
 }
@@ -244,6 +295,11 @@ void sep_int_impl(const Tensor& src, Tensor& dst, int64_t H, int64_t W, int64_t 
   const int32_t idelta = int_out ? saturate_cast<int32_t>(delta * static_cast<double>(int64_t{1} << shift)) +
                                        (shift > 0 ? (1 << (shift - 1)) : 0)
                                  : 0;
+  // Bound on |idelta + sum of the column taps times a row sum|: can int16 hold every partial sum?
+  int64_t sx = 0, bound = std::abs(static_cast<int64_t>(idelta));
+  for (int32_t v : kx) sx += std::abs(static_cast<int64_t>(v));
+  for (int32_t v : ky) bound += std::abs(static_cast<int64_t>(v)) * sx * 255;
+  const bool col_i16 = std::is_same_v<R, int16_t> && dst.dtype() == DType::i16 && shift == 0 && kh <= 7 && bound <= 32767;
   stream_rows<R>(
       H, n, kh, ay, border,
       [&](int64_t sy, R* row) {
@@ -254,6 +310,12 @@ void sep_int_impl(const Tensor& src, Tensor& dst, int64_t H, int64_t W, int64_t 
         int_row<R>(pad.data(), row, n, kx.data(), kw, C);
       },
       [&](int64_t y, const R* const* rows) {
+        if constexpr (std::is_same_v<R, int16_t>) {
+          if (col_i16) {
+            kColsI16[kh - 1](rows, ky.data(), static_cast<int16_t>(idelta), dst.data<int16_t>() + y * n, n);
+            return;
+          }
+        }
         thread_local std::vector<int32_t> acc;
         acc.resize(static_cast<size_t>(n));
         int_col<R>(rows, ky.data(), kh, idelta, acc.data(), n);

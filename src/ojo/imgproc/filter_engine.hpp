@@ -60,7 +60,8 @@ inline void pad_row(const T* row, int64_t W, int64_t C, const std::vector<int64_
 
 // Streams rows: for each output row y in [0, H) calls emit(y, rows) where rows[i] (i < kh) is the
 // buffer made by make_row(src_y, buffer) for source row y - ay + i (src_y = -1 for a constant
-// border row). Buffers hold `rowlen` elements of Buf. Runs bands of rows on parallel_for.
+// border row). Buffers hold `rowlen` elements of Buf. Runs bands of rows on parallel_for; an emit
+// taking a third argument gets `first`, true for the first row of each band (for running sums).
 template <class Buf, class MakeRow, class Emit>
 void stream_rows(int64_t H, int64_t rowlen, int64_t kh, int64_t ay, int border, const MakeRow& make_row,
                  const Emit& emit) {
@@ -73,7 +74,10 @@ void stream_rows(int64_t H, int64_t rowlen, int64_t kh, int64_t ay, int border, 
     for (int64_t i = 0; i + 1 < kh; ++i) make_row(ymap[lo + i], ring[i]);
     for (int64_t y = lo; y < hi; ++y) {
       make_row(ymap[y + kh - 1], ring[kh - 1]);
-      emit(y, static_cast<const Buf* const*>(ring.data()));
+      if constexpr (std::is_invocable_v<const Emit&, int64_t, const Buf* const*, bool>)
+        emit(y, static_cast<const Buf* const*>(ring.data()), y == lo);
+      else
+        emit(y, static_cast<const Buf* const*>(ring.data()));
       std::rotate(ring.begin(), ring.begin() + 1, ring.end());
     }
   });
@@ -120,5 +124,10 @@ bool sep_filter_int(const Tensor& src, Tensor& dst, int64_t H, int64_t W, int64_
 // kernel values as OpenCV sees them (already rounded to float where it uses float kernels).
 Tensor sep_filter(const Tensor& contiguous_src, int64_t H, int64_t W, int64_t C, DType out, const std::vector<double>& kx,
                   const std::vector<double>& ky, int64_t ax, int64_t ay, double delta, int border);
+
+// GaussianBlur(src.to(f32), ksize, 0, 0, border).to(u8) for a u8 image and a positive odd ksize
+// (adaptiveThreshold's GAUSSIAN_C mean), without the two float images: the float filter reads the
+// bytes and rounds its float sums straight to u8 — the same floats and the same rounding.
+Tensor gaussian_f32_rounded_u8(const Tensor& src, Size ksize, int border);
 
 }  // namespace ojo::filter_detail

@@ -218,6 +218,27 @@ Tensor GaussianBlur(const Tensor& src, Size ksize, double sigmaX, double sigmaY,
   return dst;
 }
 
+namespace filter_detail {
+
+Tensor gaussian_f32_rounded_u8(const Tensor& src, Size ksize, int borderType) {
+  const char* op = "GaussianBlur";
+  const GaussPlan p = plan_gaussian(src, ksize, 0, 0, borderType, op);  // ksize > 0: dtype plays no part
+  int64_t H, W, C;
+  const Tensor in = image_rows(src, op, H, W, C);
+  if (p.copy) return in.clone();
+  Tensor dst = Tensor::empty(in.shape(), DType::u8);
+  auto as_float = [](int n, double s) {
+    std::vector<double> k = gaussian_values(n, s);
+    for (double& v : k) v = static_cast<float>(v);
+    return k;
+  };
+  sep_filter_float(in, dst, H, W, C, as_float(p.kw, p.sx), as_float(p.kh, p.sy), p.kw / 2, p.kh / 2, 0,
+                   borderType & ~BORDER_ISOLATED, false);
+  return dst;
+}
+
+}  // namespace filter_detail
+
 namespace ref {
 
 Tensor GaussianBlur(const Tensor& src, Size ksize, double sigmaX, double sigmaY, int borderType) {

@@ -1,50 +1,23 @@
 // medianBlur (cv::medianBlur): the median of each ksize x ksize window, BORDER_REPLICATE.
 //
-// ksize 3 and 5 (any supported dtype) run a median selection network on whole rows: the window's
-// ksize^2 values are "wires" (shifted rows), and each compare-exchange is an element-wise min/max
-// over the row, which vectorises. The network is Batcher's odd-even merge sort pruned to the
-// comparators the middle output depends on. Larger windows (uint8 only, as OpenCV) slide a
+// ksize 3 and 5 (any supported dtype) run a median selection network (median_network.hpp): the
+// window's ksize^2 values are "wires", and each compare-exchange is an element-wise min/max. The
+// fast path (median_fast.cpp) holds one vector of outputs' windows in registers; the elements of a
+// row it leaves over go through the same network with whole shifted rows as wires. Larger windows (uint8 only, as OpenCV) slide a
 // two-level 16 x 16-bin histogram along each row. Medians are exact, so results equal OpenCV's.
 #include <algorithm>
 #include <array>
 
 #include "filter_engine.hpp"
+#include "median_network.hpp"
 #include "ojo/imgproc/filter.hpp"
 
 namespace ojo {
 
 using namespace filter_detail;
+using median_detail::Network;
 
 namespace {
-
-using Comparators = std::vector<std::pair<int, int>>;
-
-// Batcher's odd-even merge sort on `n` wires, then pruned to what output `keep` needs; wires >= `live`
-// hold +infinity, so comparators against them are dropped (they never move a finite value).
-Comparators median_network(int live) {
-  int n = 1;
-  while (n < live) n *= 2;
-  Comparators all;
-  for (int p = 1; p < n; p *= 2)
-    for (int k = p; k >= 1; k /= 2)
-      for (int j = k % p; j + k < n; j += 2 * k)
-        for (int i = 0; i < std::min(k, n - j - k); ++i)
-          if ((i + j) / (2 * p) == (i + j + k) / (2 * p)) all.emplace_back(i + j, i + j + k);
-  // Comparators touching an infinite wire at the max side do nothing (min goes low, inf stays high).
-  Comparators live_only;
-  for (auto [a, b] : all)
-    if (b < live) live_only.emplace_back(a, b);
-  std::vector<bool> needed(n, false);
-  needed[live / 2] = true;
-  Comparators pruned;
-  for (auto it = live_only.rbegin(); it != live_only.rend(); ++it)
-    if (needed[it->first] || needed[it->second]) {
-      pruned.push_back(*it);
-      needed[it->first] = needed[it->second] = true;
-    }
-  std::reverse(pruned.begin(), pruned.end());
-  return pruned;
-}
 
 template <class T>
 OJO_CLONES void compare_exchange(T* __restrict lo, T* __restrict hi, int64_t n) {
@@ -58,8 +31,7 @@ OJO_CLONES void compare_exchange(T* __restrict lo, T* __restrict hi, int64_t n) 
 template <class T>
 void median_network_rows(const Tensor& in, Tensor& dst, int64_t H, int64_t W, int64_t C, int ksize) {
   const int r = ksize / 2, nw = ksize * ksize;
-  static const Comparators net3 = median_network(9), net5 = median_network(25);
-  const Comparators& net = ksize == 3 ? net3 : net5;
+  const Network& net = ksize == 3 ? median_detail::kMedian9 : median_detail::kMedian25;
   const int64_t n = W * C;
   const std::vector<int64_t> xmap = border_map(W, r, r, BORDER_REPLICATE);
   const T* base = in.data<T>();
@@ -68,12 +40,16 @@ void median_network_rows(const Tensor& in, Tensor& dst, int64_t H, int64_t W, in
       H, (W + 2 * r) * C, ksize, r, BORDER_REPLICATE,
       [&](int64_t sy, T* row) { pad_row(base + sy * n, W, C, xmap, r, row); },
       [&](int64_t y, const T* const* rows) {
+        // Vectors of whole windows first; the elements left over go through the network as rows.
+        const int64_t x0 = median_detail::median_row_fast(rows, out + y * n, n, C, ksize), m = n - x0;
+        if (m == 0) return;
         thread_local std::vector<T> wires;
-        wires.resize(static_cast<size_t>(nw * n));
+        wires.resize(static_cast<size_t>(nw * m));
         for (int i = 0; i < ksize; ++i)
-          for (int j = 0; j < ksize; ++j) std::copy(rows[i] + j * C, rows[i] + j * C + n, wires.data() + (i * ksize + j) * n);
-        for (auto [a, b] : net) compare_exchange(wires.data() + a * n, wires.data() + b * n, n);
-        std::copy(wires.data() + (nw / 2) * n, wires.data() + (nw / 2 + 1) * n, out + y * n);
+          for (int j = 0; j < ksize; ++j)
+            std::copy(rows[i] + j * C + x0, rows[i] + j * C + n, wires.data() + (i * ksize + j) * m);
+        for (int k = 0; k < net.size; ++k) compare_exchange(wires.data() + net.cmp[k].lo * m, wires.data() + net.cmp[k].hi * m, m);
+        std::copy(wires.data() + (nw / 2) * m, wires.data() + (nw / 2 + 1) * m, out + y * n + x0);
       });
 }
 
