@@ -6,61 +6,23 @@ The guide's models and loop, same data as the C++ workers (FashionMNIST u8 read 
 files, converted to float/255 per batch as ToTensor does).
 """
 import argparse
-import gzip
+import os
 import resource
+import sys
 import time
 
-import numpy as np
 import torch
 from torch import nn
+
+# The guide's models and the IDX reader, as the reference scripts define them.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "reference"))
+from models_reference import CIFAR10Model, FashionMNISTModelV1, FashionMNISTModelV2, read_idx  # noqa: E402
 
 BATCH, WARMUP, INFER_CALLS, INFER256_CALLS = 32, 3, 400, 10
 
 
 def load_idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * d:8 + 4 * d], "big") for d in range(dims)]
-    return torch.from_numpy(np.frombuffer(data, np.uint8, offset=4 + 4 * dims).reshape(shape).copy())
-
-
-class FashionMNISTModelV1(nn.Module):
-    def __init__(self, input_shape, hidden_units, output_shape):
-        super().__init__()
-        self.layer_stack = nn.Sequential(nn.Flatten(), nn.Linear(input_shape, hidden_units), nn.ReLU(),
-                                         nn.Linear(hidden_units, hidden_units), nn.ReLU(),
-                                         nn.Linear(hidden_units, output_shape), nn.ReLU())
-
-    def forward(self, x):
-        return self.layer_stack(x)
-
-
-class FashionMNISTModelV2(nn.Module):
-    def __init__(self, input_shape, hidden_units, output_shape):
-        super().__init__()
-
-        def block(cin):
-            return nn.Sequential(nn.Conv2d(cin, hidden_units, 3, stride=1, padding=1), nn.ReLU(),
-                                 nn.Conv2d(hidden_units, hidden_units, 3, stride=1, padding=1), nn.ReLU(),
-                                 nn.MaxPool2d(kernel_size=2, stride=2))
-        self.conv_block_1 = block(input_shape)
-        self.conv_block_2 = block(hidden_units)
-        self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(hidden_units * 7 * 7, output_shape))
-
-    def forward(self, x):
-        return self.classifier(self.conv_block_2(self.conv_block_1(x)))
-
-
-class CIFAR10Model(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv_layers = nn.Sequential(nn.Conv2d(3, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-                                         nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2))
-        self.fc_layers = nn.Sequential(nn.Flatten(), nn.Linear(64 * 8 * 8, 512), nn.ReLU(), nn.Linear(512, 10))
-
-    def forward(self, x):
-        return self.fc_layers(self.conv_layers(x))
+    return torch.from_numpy(read_idx(path).copy())
 
 
 def report(seconds, steps, loss):

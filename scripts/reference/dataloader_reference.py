@@ -6,24 +6,19 @@ Writes tests/data/reference/loader_*.npy: the batches PyTorch 1.13 yields after 
 (shuffle on and off, drop_last, two epochs, a draw after the loop), and the first shuffled
 FashionMNIST batch (ToTensor scaling, u8 / 255) of DataLoader(train, batch_size=32, shuffle=True).
 """
-import gzip
 import os
+import sys
 
 import numpy as np
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from models_reference import read_idx  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "..", "tests", "data", "reference")
 FASHION = "/usr/share/datasets/fashion-mnist"
-
-
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    ndim = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
 
 
 def epochs(loader, count):
