@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "../tensor/gemm.hpp"
+#include "conv_direct.hpp"
 #include "../tensor/kernels.hpp"
 #include "ojo/autograd/autograd.hpp"
 #include "ojo/core/parallel.hpp"
@@ -34,7 +35,7 @@ struct ConvGeometry {
   int64_t o, kh, kw;       // weight {o, c/groups, kh, kw}
   int64_t groups, cg, og;  // channels per group
   int64_t sh, sw, dh, dw;
-  int64_t pt, pl;          // top/left padding (bottom/right only change oh/ow)
+  int64_t pt, pl, pb, pr;  // padding top, left, bottom, right
   int64_t oh, ow;
   int64_t k() const { return cg * kh * kw; }
   int64_t plane() const { return oh * ow; }
@@ -62,7 +63,8 @@ ConvGeometry conv_geometry(const Tensor& x, const Tensor& weight, const Tensor& 
   if (bias.defined())
     if (!(bias.dim() == 1 && bias.size(0) == g.o && bias.dtype() == x.dtype())) fail(op, "bias must be {", g.o, "} ",
           dtype_name(x.dtype()), ", got shape ", shape_str(bias.shape()), " ", dtype_name(bias.dtype()));
-  int64_t pb = 0, pr = 0;
+  int64_t& pb = g.pb;
+  int64_t& pr = g.pr;
   switch (padding.mode) {
     case Padding2d::Mode::explicit_size:
       check(padding.size.h >= 0 && padding.size.w >= 0, op, "negative padding is not supported (got ",
@@ -159,6 +161,115 @@ void col2im_add(const T* cols, const ConvGeometry& g, int64_t c0, T* x) {
   }
 }
 
+// ---- The direct path (conv_direct.hpp): stride 1, no dilation, one group, padding smaller than
+// the kernel. Planes are copied into zero-padded flat planes, convolved there, and cropped back.
+
+bool direct_applies(const ConvGeometry& g) {
+  return g.groups == 1 && g.sh == 1 && g.sw == 1 && g.dh == 1 && g.dw == 1 && g.pt < g.kh && g.pb < g.kh &&
+         g.pl < g.kw && g.pr < g.kw;
+}
+
+int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
+
+// Flat planes of `channels` inputs with rows `wp` wide, producing `rows` output rows.
+direct::FlatConv flat_conv(int64_t channels, int64_t outs, const ConvGeometry& g, int64_t wp, int64_t rows) {
+  direct::FlatConv f{};
+  f.channels = channels, f.outs = outs, f.kh = g.kh, f.kw = g.kw, f.wp = wp;
+  f.n = rows * wp;
+  f.out_plane = round_up(f.n, direct::kFlatPad);
+  f.in_plane = round_up(f.out_plane + (g.kh - 1) * wp + g.kw - 1, direct::kFlatPad);
+  return f;
+}
+
+// The forward convolution's layout: input rows padded left and right, outputs oh rows.
+direct::FlatConv flat_forward(const ConvGeometry& g) { return flat_conv(g.c, g.o, g, g.pl + g.w + g.pr, g.oh); }
+
+// grad_input is the "full" convolution of grad_output with the flipped, transposed kernel.
+direct::FlatConv flat_grad_input(const ConvGeometry& g) { return flat_conv(g.o, g.c, g, g.w + g.kw - 1, g.h); }
+
+// Copies `count` planes {h, w} into flat planes of `plane` elements with rows `cols` wide, the data
+// starting at row `top`, column `left`; everything else, up to the end of each plane, becomes zero.
+template <class T>
+void pad_planes(const T* src, int64_t count, int64_t h, int64_t w, T* dst, int64_t top, int64_t left, int64_t cols,
+                int64_t plane) {
+  for (int64_t q = 0; q < count; ++q, src += h * w, dst += plane) {
+    T* at = dst + top * cols + left;  // where row 0 of the data goes
+    std::fill(dst, at, T(0));
+    for (int64_t r = 0; r < h; ++r, at += cols) {
+      std::copy(src + r * w, src + (r + 1) * w, at);
+      std::fill(at + w, std::min(at + cols, dst + plane), T(0));  // right padding, then the next row's left
+    }
+    if (at - cols + w < dst + plane) std::fill(at - cols + w, dst + plane, T(0));
+  }
+}
+
+// The inverse: rows {h, w} of `count` flat planes (rows `cols` wide) back into dense planes.
+template <class T>
+void crop_planes(const T* src, int64_t count, int64_t h, int64_t w, int64_t cols, int64_t plane, T* dst) {
+  for (int64_t q = 0; q < count; ++q, src += plane)
+    for (int64_t r = 0; r < h; ++r, dst += w) std::copy(src + r * cols, src + r * cols + w, dst);
+}
+
+template <class T>
+void conv_forward_direct(const T* x, const T* w, const T* b, T* y, const ConvGeometry& g) {
+  const direct::FlatConv f = flat_forward(g);
+  parallel_for(0, g.n, 1, [&](int64_t lo, int64_t hi) {
+    T* xp = scratch<T>(static_cast<size_t>(g.c * f.in_plane), 0);
+    T* yp = scratch<T>(static_cast<size_t>(g.o * f.out_plane), 1);
+    for (int64_t s = lo; s < hi; ++s) {
+      pad_planes(x + s * g.c * g.h * g.w, g.c, g.h, g.w, xp, g.pt, g.pl, f.wp, f.in_plane);
+      direct::conv_flat(xp, w, b, yp, f);
+      crop_planes(yp, g.o, g.oh, g.ow, f.wp, f.out_plane, y + s * g.o * g.plane());
+    }
+  });
+}
+
+template <class T>
+void conv_grad_input_direct(const T* gy, const T* w, T* gx, const ConvGeometry& g) {
+  const direct::FlatConv f = flat_grad_input(g);
+  std::vector<T> flipped(static_cast<size_t>(g.c * g.o * g.kh * g.kw));  // {c, o, kh, kw}, rotated 180°
+  for (int64_t o = 0; o < g.o; ++o)
+    for (int64_t c = 0; c < g.c; ++c)
+      for (int64_t i = 0; i < g.kh; ++i)
+        for (int64_t j = 0; j < g.kw; ++j)
+          flipped[((c * g.o + o) * g.kh + g.kh - 1 - i) * g.kw + g.kw - 1 - j] = w[((o * g.c + c) * g.kh + i) * g.kw + j];
+  parallel_for(0, g.n, 1, [&](int64_t lo, int64_t hi) {
+    T* gyp = scratch<T>(static_cast<size_t>(g.o * f.in_plane), 0);
+    T* gxp = scratch<T>(static_cast<size_t>(g.c * f.out_plane), 1);
+    for (int64_t s = lo; s < hi; ++s) {
+      pad_planes(gy + s * g.o * g.plane(), g.o, g.oh, g.ow, gyp, g.kh - 1 - g.pt, g.kw - 1 - g.pl, f.wp, f.in_plane);
+      direct::conv_flat(gyp, flipped.data(), static_cast<const T*>(nullptr), gxp, f);
+      crop_planes(gxp, g.c, g.h, g.w, f.wp, f.out_plane, gx + s * g.c * g.h * g.w);
+    }
+  });
+}
+
+// Chunks of kChunk samples as in conv_grad_weight below; each chunk lays out its samples' inputs
+// as the forward pass does and grad_output in the forward's output layout (zero in the meaningless
+// columns), and the kernel sums over the chunk.
+template <class T>
+void conv_grad_weight_direct(const T* gy, const T* x, T* gw, const ConvGeometry& g) {
+  constexpr int64_t kChunk = 4;
+  const direct::FlatConv f = flat_forward(g);
+  const int64_t wsize = g.o * g.k(), chunks = (g.n + kChunk - 1) / kChunk;
+  std::vector<T> partial(static_cast<size_t>(chunks * wsize));
+  parallel_for(0, chunks, 1, [&](int64_t lo, int64_t hi) {
+    T* xp = scratch<T>(static_cast<size_t>(kChunk * g.c * f.in_plane), 0);
+    T* gyp = scratch<T>(static_cast<size_t>(kChunk * g.o * f.out_plane), 1);
+    for (int64_t ch = lo; ch < hi; ++ch) {
+      const int64_t s0 = ch * kChunk, count = std::min(g.n, s0 + kChunk) - s0;
+      pad_planes(x + s0 * g.c * g.h * g.w, count * g.c, g.h, g.w, xp, g.pt, g.pl, f.wp, f.in_plane);
+      pad_planes(gy + s0 * g.o * g.plane(), count * g.o, g.oh, g.ow, gyp, 0, 0, f.wp, f.out_plane);
+      direct::conv_flat_grad_weight(xp, gyp, count, partial.data() + ch * wsize, f);
+    }
+  });
+  std::copy(partial.begin(), partial.begin() + wsize, gw);
+  for (int64_t ch = 1; ch < chunks; ++ch)
+    for (int64_t i = 0; i < wsize; ++i) gw[i] += partial[ch * wsize + i];
+}
+
+// ---- The im2col + GEMM path: any stride, dilation, groups, padding.
+
 template <class T>
 void conv_forward_fast(const T* x, const T* w, const T* b, T* y, const ConvGeometry& g) {
   const int64_t k = g.k(), plane = g.plane();
@@ -242,12 +353,15 @@ template <class T>
 void conv_grad_bias(const T* gy, T* gb, const ConvGeometry& g) {
   const int64_t plane = g.plane();
   for (int64_t o = 0; o < g.o; ++o) {
-    double acc = 0;  // a fixed order in double: the same for any thread count
+    double acc[4] = {0, 0, 0, 0};  // a fixed order in double (four interleaved sums): any thread count
     for (int64_t s = 0; s < g.n; ++s) {
       const T* p = gy + (s * g.o + o) * plane;
-      for (int64_t i = 0; i < plane; ++i) acc += p[i];
+      int64_t i = 0;
+      for (; i + 4 <= plane; i += 4)
+        for (int l = 0; l < 4; ++l) acc[l] += p[i + l];
+      for (; i < plane; ++i) acc[0] += p[i];
     }
-    gb[o] = static_cast<T>(acc);
+    gb[o] = static_cast<T>((acc[0] + acc[1]) + (acc[2] + acc[3]));
   }
 }
 
@@ -295,6 +409,7 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Siz
     using T = decltype(tag);
     const T* pb = b.defined() ? b.data<T>() : nullptr;
     if (reference) conv_forward_reference(x.data<T>(), w.data<T>(), pb, y.data<T>(), g);
+    else if (direct_applies(g)) conv_forward_direct(x.data<T>(), w.data<T>(), pb, y.data<T>(), g);
     else conv_forward_fast(x.data<T>(), w.data<T>(), pb, y.data<T>(), g);
   });
   if (!any_requires_grad({input, weight, bias})) return y;
@@ -311,6 +426,9 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Siz
                     if (reference) {
                       conv_backward_reference(gy.data<T>(), x.data<T>(), w.data<T>(), need_x ? gx.data<T>() : nullptr,
                                               need_w ? gw.data<T>() : nullptr, g);
+                    } else if (direct_applies(g)) {
+                      if (need_x) conv_grad_input_direct(gy.data<T>(), w.data<T>(), gx.data<T>(), g);
+                      if (need_w) conv_grad_weight_direct(gy.data<T>(), x.data<T>(), gw.data<T>(), g);
                     } else {
                       if (need_x) conv_grad_input(gy.data<T>(), w.data<T>(), gx.data<T>(), g);
                       if (need_w) conv_grad_weight(gy.data<T>(), x.data<T>(), gw.data<T>(), g);

@@ -80,6 +80,35 @@ void max_pool_plane(const T* x, T* y, int64_t* idx, const PoolGeometry& g) {
     }
 }
 
+// The guide's MaxPool2d(2): 2×2 windows, stride 2, no padding or dilation, every window inside
+// the input. Same order of comparison as max_pool_plane (row by row, the first maximum wins, a NaN
+// always wins), unrolled.
+bool is_plain_2x2(const PoolGeometry& g) {
+  return g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2 && g.ph == 0 && g.pw == 0 && g.dh == 1 && g.dw == 1 &&
+         2 * g.oh <= g.h && 2 * g.ow <= g.w;
+}
+
+template <class T>
+void max_pool_plane_2x2(const T* x, T* y, int64_t* idx, const PoolGeometry& g) {
+  for (int64_t oy = 0; oy < g.oh; ++oy) {
+    const int64_t row = 2 * oy * g.w;
+    const T *r0 = x + row, *r1 = r0 + g.w;
+    for (int64_t ox = 0; ox < g.ow; ++ox) {
+      const int64_t c = 2 * ox;
+      T best = r0[c];
+      int64_t at = row + c;
+      auto take = [&](T v, int64_t i) {
+        if (v > best || std::isnan(v)) best = v, at = i;
+      };
+      take(r0[c + 1], row + c + 1);
+      take(r1[c], row + g.w + c);
+      take(r1[c + 1], row + g.w + c + 1);
+      y[oy * g.ow + ox] = best;
+      idx[oy * g.ow + ox] = at;
+    }
+  }
+}
+
 // The reference: every window position tested against the input bounds, no start adjustment.
 template <class T>
 void max_pool_plane_reference(const T* x, T* y, int64_t* idx, const PoolGeometry& g) {
@@ -143,6 +172,7 @@ std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, Size2 ker
     for_planes(g.planes, g.oh * g.ow * g.kh * g.kw, [&](int64_t p) {
       const int64_t in = p * g.h * g.w, out = p * g.oh * g.ow;
       if (reference) max_pool_plane_reference(px + in, py + out, pi + out, g);
+      else if (is_plain_2x2(g)) max_pool_plane_2x2(px + in, py + out, pi + out, g);
       else max_pool_plane(px + in, py + out, pi + out, g);
     });
   });

@@ -1,0 +1,165 @@
+// Direct convolution kernels (see conv_direct.hpp for the flat padded layout).
+//
+// Forward: a register tile of OB output channels × XB vectors of positions; each input vector
+// loaded is multiplied by OB broadcast weights, so loads stay below the FMA count.
+// Grad weight: a tile of OB output channels × KB taps (c, i, j), accumulated over all samples and
+// positions in vector lanes and reduced once at the end.
+#include <algorithm>
+#include <cstddef>
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "../src/ojo/nn/conv_direct.cpp"  // found through include/
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
+
+#include "conv_direct.hpp"
+
+HWY_BEFORE_NAMESPACE();
+namespace ojo::nn::direct::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+template <int OB, int XB, class D, class T = hn::TFromD<D>>
+HWY_INLINE void ForwardTile(D d, const T* xp, const T* w, const T* bias, T* y, const FlatConv& f, int64_t p) {
+  using V = hn::Vec<D>;
+  const int64_t N = static_cast<int64_t>(hn::Lanes(d)), k = f.channels * f.kh * f.kw;
+  V acc[OB][XB];
+  for (int ob = 0; ob < OB; ++ob)
+    for (int xb = 0; xb < XB; ++xb) acc[ob][xb] = hn::Set(d, bias ? bias[ob] : T(0));
+  for (int64_t c = 0; c < f.channels; ++c)
+    for (int64_t i = 0; i < f.kh; ++i) {
+      const T* row = xp + c * f.in_plane + i * f.wp + p;
+      const T* wr = w + (c * f.kh + i) * f.kw;
+      for (int64_t j = 0; j < f.kw; ++j) {
+        V v[XB];
+        for (int xb = 0; xb < XB; ++xb) v[xb] = hn::LoadU(d, row + j + xb * N);
+        for (int ob = 0; ob < OB; ++ob) {
+          const V wv = hn::Set(d, wr[ob * k + j]);
+          for (int xb = 0; xb < XB; ++xb) acc[ob][xb] = hn::MulAdd(wv, v[xb], acc[ob][xb]);
+        }
+      }
+    }
+  for (int ob = 0; ob < OB; ++ob)
+    for (int xb = 0; xb < XB; ++xb) hn::StoreU(acc[ob][xb], d, y + ob * f.out_plane + p + xb * N);
+}
+
+// Positions [p, n) of output channels [o, o + OB): pairs of vectors, then single ones.
+template <int OB, class D, class T = hn::TFromD<D>>
+HWY_INLINE void ForwardChannels(D d, const T* xp, const T* w, const T* bias, T* y, const FlatConv& f, int64_t p,
+                                int64_t end) {
+  const int64_t N = static_cast<int64_t>(hn::Lanes(d));
+  for (; p + 2 * N <= end; p += 2 * N) ForwardTile<OB, 2>(d, xp, w, bias, y, f, p);
+  for (; p < end; p += N) ForwardTile<OB, 1>(d, xp, w, bias, y, f, p);
+}
+
+// Blocks of positions outside, output channels inside: the block of input stays in L1 while
+// every output channel is computed from it.
+template <class T>
+void ConvFlat(const T* xp, const T* w, const T* bias, T* y, const FlatConv& f) {
+  const hn::ScalableTag<T> d;
+  constexpr int64_t kBlock = 256;
+  const int64_t k = f.channels * f.kh * f.kw;
+  for (int64_t p0 = 0; p0 < f.n; p0 += kBlock) {
+    const int64_t p1 = std::min(f.n, p0 + kBlock);
+    for (int64_t o = 0; o < f.outs; o += 4) {
+      const T* wo = w + o * k;
+      const T* bo = bias ? bias + o : nullptr;
+      T* yo = y + o * f.out_plane;
+      switch (std::min<int64_t>(4, f.outs - o)) {
+        case 4: ForwardChannels<4>(d, xp, wo, bo, yo, f, p0, p1); break;
+        case 3: ForwardChannels<3>(d, xp, wo, bo, yo, f, p0, p1); break;
+        case 2: ForwardChannels<2>(d, xp, wo, bo, yo, f, p0, p1); break;
+        default: ForwardChannels<1>(d, xp, wo, bo, yo, f, p0, p1); break;
+      }
+    }
+  }
+}
+
+// gw for output channels [o, o + OB) and taps [t, t + KB) (tap = (c·kh + i)·kw + j).
+template <int OB, int KB, class D, class T = hn::TFromD<D>>
+HWY_INLINE void GradWeightTile(D d, const T* xp, const T* gy, int64_t samples, T* gw, const FlatConv& f, int64_t o,
+                               int64_t t) {
+  using V = hn::Vec<D>;
+  const int64_t N = static_cast<int64_t>(hn::Lanes(d)), k = f.channels * f.kh * f.kw;
+  int64_t offset[KB];
+  for (int kb = 0; kb < KB; ++kb) {
+    const int64_t tap = t + kb, c = tap / (f.kh * f.kw), i = tap / f.kw % f.kh, j = tap % f.kw;
+    offset[kb] = c * f.in_plane + i * f.wp + j;
+  }
+  V acc[OB][KB];
+  for (int ob = 0; ob < OB; ++ob)
+    for (int kb = 0; kb < KB; ++kb) acc[ob][kb] = hn::Zero(d);
+  for (int64_t s = 0; s < samples; ++s) {
+    const T* xs = xp + s * f.channels * f.in_plane;
+    const T* gs = gy + (s * f.outs + o) * f.out_plane;
+    for (int64_t p = 0; p < f.n; p += N) {
+      V x[KB];
+      for (int kb = 0; kb < KB; ++kb) x[kb] = hn::LoadU(d, xs + offset[kb] + p);
+      for (int ob = 0; ob < OB; ++ob) {
+        const V g = hn::LoadU(d, gs + ob * f.out_plane + p);
+        for (int kb = 0; kb < KB; ++kb) acc[ob][kb] = hn::MulAdd(g, x[kb], acc[ob][kb]);
+      }
+    }
+  }
+  for (int ob = 0; ob < OB; ++ob)
+    for (int kb = 0; kb < KB; ++kb) gw[(o + ob) * k + t + kb] = hn::GetLane(hn::SumOfLanes(d, acc[ob][kb]));
+}
+
+template <int OB, class D, class T = hn::TFromD<D>>
+HWY_INLINE void GradWeightChannels(D d, const T* xp, const T* gy, int64_t samples, T* gw, const FlatConv& f,
+                                   int64_t o) {
+  const int64_t k = f.channels * f.kh * f.kw;
+  int64_t t = 0;
+  for (; t + 2 <= k; t += 2) GradWeightTile<OB, 2>(d, xp, gy, samples, gw, f, o, t);
+  if (t < k) GradWeightTile<OB, 1>(d, xp, gy, samples, gw, f, o, t);
+}
+
+template <class T>
+void ConvFlatGradWeight(const T* xp, const T* gy, int64_t samples, T* gw, const FlatConv& f) {
+  const hn::ScalableTag<T> d;
+  for (int64_t o = 0; o < f.outs; o += 4) {
+    switch (std::min<int64_t>(4, f.outs - o)) {
+      case 4: GradWeightChannels<4>(d, xp, gy, samples, gw, f, o); break;
+      case 3: GradWeightChannels<3>(d, xp, gy, samples, gw, f, o); break;
+      case 2: GradWeightChannels<2>(d, xp, gy, samples, gw, f, o); break;
+      default: GradWeightChannels<1>(d, xp, gy, samples, gw, f, o); break;
+    }
+  }
+}
+
+void ConvFlatF32(const float* xp, const float* w, const float* bias, float* y, const FlatConv& f) {
+  ConvFlat(xp, w, bias, y, f);
+}
+void ConvFlatF64(const double* xp, const double* w, const double* bias, double* y, const FlatConv& f) {
+  ConvFlat(xp, w, bias, y, f);
+}
+void ConvFlatGradWeightF32(const float* xp, const float* gy, int64_t samples, float* gw, const FlatConv& f) {
+  ConvFlatGradWeight(xp, gy, samples, gw, f);
+}
+void ConvFlatGradWeightF64(const double* xp, const double* gy, int64_t samples, double* gw, const FlatConv& f) {
+  ConvFlatGradWeight(xp, gy, samples, gw, f);
+}
+
+}  // namespace ojo::nn::direct::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace ojo::nn::direct {
+HWY_EXPORT(ConvFlatF32);
+HWY_EXPORT(ConvFlatF64);
+HWY_EXPORT(ConvFlatGradWeightF32);
+HWY_EXPORT(ConvFlatGradWeightF64);
+
+void conv_flat(const float* xp, const float* w, const float* bias, float* y, const FlatConv& f) {
+  HWY_DYNAMIC_DISPATCH(ConvFlatF32)(xp, w, bias, y, f);
+}
+void conv_flat(const double* xp, const double* w, const double* bias, double* y, const FlatConv& f) {
+  HWY_DYNAMIC_DISPATCH(ConvFlatF64)(xp, w, bias, y, f);
+}
+void conv_flat_grad_weight(const float* xp, const float* gy, int64_t samples, float* gw, const FlatConv& f) {
+  HWY_DYNAMIC_DISPATCH(ConvFlatGradWeightF32)(xp, gy, samples, gw, f);
+}
+void conv_flat_grad_weight(const double* xp, const double* gy, int64_t samples, double* gw, const FlatConv& f) {
+  HWY_DYNAMIC_DISPATCH(ConvFlatGradWeightF64)(xp, gy, samples, gw, f);
+}
+}  // namespace ojo::nn::direct
+#endif

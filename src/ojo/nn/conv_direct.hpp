@@ -1,0 +1,38 @@
+// Direct convolution kernels on "flat padded planes" (Highway, runtime dispatch).
+//
+// For stride 1 and dilation 1, a convolution over zero-padded planes whose rows are `wp` wide is a
+// one-dimensional convolution over the flattened plane: output position p = oy·wp + ox reads input
+// positions p + i·wp + j. Computing every p in [0, n) with n = oh·wp also produces wp − ow
+// meaningless columns per row (they straddle the row end); callers drop them. In exchange the
+// kernels are plain streams over contiguous memory with no border cases at all.
+//
+// Buffers: `in_plane` / `out_plane` floats per channel plane; every plane must be readable (and
+// zero) far enough past its data for the vector tails: in_plane ≥ round_up(n, 16) + (kh−1)·wp + kw − 1,
+// out_plane ≥ round_up(n, 16).
+#pragma once
+
+#include <cstdint>
+
+namespace ojo::nn::direct {
+
+struct FlatConv {
+  int64_t channels, outs;     // input and output planes
+  int64_t kh, kw, wp;         // kernel size, row width of the padded input
+  int64_t in_plane, out_plane;
+  int64_t n;                  // flat outputs computed per plane
+};
+
+// y[o][p] = bias[o] + Σ_c Σ_i Σ_j w[o][c][i][j] · xp[c][p + i·wp + j] for p < n (bias may be null).
+void conv_flat(const float* xp, const float* w, const float* bias, float* y, const FlatConv& f);
+void conv_flat(const double* xp, const double* w, const double* bias, double* y, const FlatConv& f);
+
+// gw[o][c][i][j] = Σ_s Σ_p gy[s][o][p] · xp[s][c][p + i·wp + j] over `samples` consecutive samples
+// (xp sample stride channels·in_plane, gy sample stride outs·out_plane). gy must be zero at
+// p ≥ n up to round_up(n, 16) and in the meaningless columns. The sums run in a fixed order.
+void conv_flat_grad_weight(const float* xp, const float* gy, int64_t samples, float* gw, const FlatConv& f);
+void conv_flat_grad_weight(const double* xp, const double* gy, int64_t samples, double* gw, const FlatConv& f);
+
+// Vector tails stay inside buffers padded to a multiple of this many elements.
+constexpr int64_t kFlatPad = 16;
+
+}  // namespace ojo::nn::direct
