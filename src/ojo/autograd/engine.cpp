@@ -17,10 +17,12 @@ bool needs_grad(const Tensor& t) {
 }
 
 // Adds `g` into a gradient slot; the first gradient is copied so that .grad() never aliases a
-// caller's tensor or a broadcast view.
-void accumulate(Tensor& slot, const Tensor& g) {
-  if (!slot.defined()) slot = g.is_contiguous() ? g.clone() : g.contiguous();
-  else slot = slot + g;
+// caller's tensor or a broadcast view. A rule's fresh result that nothing else holds (`may_take`
+// and `g` the only owner of its storage) is taken over instead, as PyTorch's AccumulateGrad does.
+void accumulate(Tensor& slot, const Tensor& g, bool may_take = false) {
+  if (slot.defined()) slot = slot + g;
+  else if (!g.is_contiguous()) slot = g.contiguous();
+  else slot = may_take && g.storage().use_count() == 1 ? g : g.clone();
 }
 
 std::shared_ptr<AutogradMeta> meta_of(Tensor& t) {
@@ -158,8 +160,8 @@ void backward(const std::vector<Tensor>& roots, const std::vector<Tensor>& gradi
     if (!retain_graph) n->rule = nullptr;
     for (size_t i = 0; i < n->inputs.size(); ++i) {
       const auto& e = n->inputs[i];
+      if (e.leaf && !grads.empty() && grads[i].defined()) accumulate(e.leaf->grad, grads[i], true);
       const Tensor gi = grads.empty() ? Tensor() : grads[i];
-      if (e.leaf && gi.defined()) accumulate(e.leaf->grad, gi);
       if (!e.fn) continue;
       if (gi.defined()) {
         Tensor& slot = pending[e.fn.get()];

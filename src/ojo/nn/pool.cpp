@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "../tensor/kernels.hpp"
+#include "pool_fast.hpp"
 #include "ojo/autograd/autograd.hpp"
 #include "ojo/core/parallel.hpp"
 #include "ojo/nn/functional.hpp"
@@ -90,21 +91,24 @@ bool is_plain_2x2(const PoolGeometry& g) {
 
 template <class T>
 void max_pool_plane_2x2(const T* x, T* y, int64_t* idx, const PoolGeometry& g) {
+  if constexpr (std::is_same_v<T, float>) return pool_detail::max_pool_2x2(x, g.w, g.oh, g.ow, y, idx);
   for (int64_t oy = 0; oy < g.oh; ++oy) {
     const int64_t row = 2 * oy * g.w;
     const T *r0 = x + row, *r1 = r0 + g.w;
     for (int64_t ox = 0; ox < g.ow; ++ox) {
       const int64_t c = 2 * ox;
       T best = r0[c];
-      int64_t at = row + c;
-      auto take = [&](T v, int64_t i) {
-        if (v > best || std::isnan(v)) best = v, at = i;
+      int64_t at = 0;  // window position 0..3; selects instead of branches (random data mispredicts)
+      auto take = [&](T v, int64_t position) {
+        const bool wins = v > best || v != v;
+        best = wins ? v : best;
+        at = wins ? position : at;
       };
-      take(r0[c + 1], row + c + 1);
-      take(r1[c], row + g.w + c);
-      take(r1[c + 1], row + g.w + c + 1);
+      take(r0[c + 1], 1);
+      take(r1[c], 2);
+      take(r1[c + 1], 3);
       y[oy * g.ow + ox] = best;
-      idx[oy * g.ow + ox] = at;
+      idx[oy * g.ow + ox] = row + c + (at & 1) + (at >> 1) * g.w;
     }
   }
 }

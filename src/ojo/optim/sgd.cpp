@@ -4,6 +4,7 @@
 // d.add(buf, alpha=momentum), and the update p.add_(d, alpha=-lr).
 #include "ojo/optim/optimizer.hpp"
 #include "update.hpp"
+#include "update_fast.hpp"
 
 namespace ojo::optim {
 namespace {
@@ -51,6 +52,10 @@ void SGD::step() {
       T* bp = detail::ptr<T>(buf);
       const T wd = static_cast<T>(o.weight_decay), mom = static_cast<T>(o.momentum);
       const T keep = static_cast<T>(1 - o.dampening), neg_lr = static_cast<T>(-o.lr);
+      if (!o.maximize && o.weight_decay == 0 && !bp) {  // plain SGD, the guide's: p.add_(g, alpha=-lr)
+        detail::add_alpha_inplace(pp, gp, neg_lr, p.numel());
+        return;
+      }
       for (int64_t k = 0, n = p.numel(); k < n; ++k) {
         T d = o.maximize ? -gp[k] : gp[k];
         if (o.weight_decay != 0) d = detail::add_alpha(d, pp[k], wd);
