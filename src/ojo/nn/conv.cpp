@@ -187,27 +187,31 @@ direct::FlatConv flat_forward(const ConvGeometry& g) { return flat_conv(g.c, g.o
 // grad_input is the "full" convolution of grad_output with the flipped, transposed kernel.
 direct::FlatConv flat_grad_input(const ConvGeometry& g) { return flat_conv(g.o, g.c, g, g.w + g.kw - 1, g.h); }
 
+// Copies a short row (tens of elements): fixed-size copies inline, where a library call per row
+// would cost as much as the copy.
+template <class T>
+inline void copy_row(const T* src, int64_t n, T* dst) {
+  constexpr int64_t kStep = 32 / sizeof(T);
+  int64_t k = 0;
+  for (; k + kStep <= n; k += kStep) std::memcpy(dst + k, src + k, 32);
+  for (; k < n; ++k) dst[k] = src[k];
+}
+
 // Copies `count` planes {h, w} into flat planes of `plane` elements with rows `cols` wide, the data
-// starting at row `top`, column `left`; everything else, up to the end of each plane, becomes zero.
+// starting at row `top`, column `left`; everything else becomes zero.
 template <class T>
 void pad_planes(const T* src, int64_t count, int64_t h, int64_t w, T* dst, int64_t top, int64_t left, int64_t cols,
                 int64_t plane) {
-  for (int64_t q = 0; q < count; ++q, src += h * w, dst += plane) {
-    T* at = dst + top * cols + left;  // where row 0 of the data goes
-    std::fill(dst, at, T(0));
-    for (int64_t r = 0; r < h; ++r, at += cols) {
-      std::copy(src + r * w, src + (r + 1) * w, at);
-      std::fill(at + w, std::min(at + cols, dst + plane), T(0));  // right padding, then the next row's left
-    }
-    if (at - cols + w < dst + plane) std::fill(at - cols + w, dst + plane, T(0));
-  }
+  std::memset(dst, 0, sizeof(T) * count * plane);
+  for (int64_t q = 0; q < count; ++q, src += h * w, dst += plane)
+    for (int64_t r = 0; r < h; ++r) copy_row(src + r * w, w, dst + (top + r) * cols + left);
 }
 
 // The inverse: rows {h, w} of `count` flat planes (rows `cols` wide) back into dense planes.
 template <class T>
 void crop_planes(const T* src, int64_t count, int64_t h, int64_t w, int64_t cols, int64_t plane, T* dst) {
   for (int64_t q = 0; q < count; ++q, src += plane)
-    for (int64_t r = 0; r < h; ++r, dst += w) std::copy(src + r * cols, src + r * cols + w, dst);
+    for (int64_t r = 0; r < h; ++r, dst += w) copy_row(src + r * cols, w, dst);
 }
 
 template <class T>

@@ -6,6 +6,7 @@
 // positions in vector lanes and reduced once at the end.
 #include <algorithm>
 #include <cstddef>
+#include <vector>
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "../src/ojo/nn/conv_direct.cpp"  // found through include/
@@ -18,22 +19,25 @@ HWY_BEFORE_NAMESPACE();
 namespace ojo::nn::direct::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-template <int OB, int XB, class D, class T = hn::TFromD<D>>
-HWY_INLINE void ForwardTile(D d, const T* xp, const T* w, const T* bias, T* y, const FlatConv& f, int64_t p) {
+// Output channels [o, o + OB) at positions [p, p + XB·N). `packed` holds their weights tap by tap
+// ({k, OB}: the OB weights broadcast together are adjacent). KW > 0 fixes the kernel width at
+// compile time (the guide's 3×3), 0 reads it from f.
+template <int OB, int XB, int KW, class D, class T = hn::TFromD<D>>
+HWY_INLINE void ForwardTile(D d, const T* xp, const T* packed, const T* bias, T* y, const FlatConv& f, int64_t p) {
   using V = hn::Vec<D>;
-  const int64_t N = static_cast<int64_t>(hn::Lanes(d)), k = f.channels * f.kh * f.kw;
+  const int64_t N = static_cast<int64_t>(hn::Lanes(d)), kw = KW > 0 ? KW : f.kw;
   V acc[OB][XB];
   for (int ob = 0; ob < OB; ++ob)
     for (int xb = 0; xb < XB; ++xb) acc[ob][xb] = hn::Set(d, bias ? bias[ob] : T(0));
   for (int64_t c = 0; c < f.channels; ++c)
     for (int64_t i = 0; i < f.kh; ++i) {
       const T* row = xp + c * f.in_plane + i * f.wp + p;
-      const T* wr = w + (c * f.kh + i) * f.kw;
-      for (int64_t j = 0; j < f.kw; ++j) {
+      const T* wr = packed + (c * f.kh + i) * kw * OB;
+      for (int64_t j = 0; j < kw; ++j) {
         V v[XB];
         for (int xb = 0; xb < XB; ++xb) v[xb] = hn::LoadU(d, row + j + xb * N);
         for (int ob = 0; ob < OB; ++ob) {
-          const V wv = hn::Set(d, wr[ob * k + j]);
+          const V wv = hn::Set(d, wr[j * OB + ob]);
           for (int xb = 0; xb < XB; ++xb) acc[ob][xb] = hn::MulAdd(wv, v[xb], acc[ob][xb]);
         }
       }
@@ -42,34 +46,51 @@ HWY_INLINE void ForwardTile(D d, const T* xp, const T* w, const T* bias, T* y, c
     for (int xb = 0; xb < XB; ++xb) hn::StoreU(acc[ob][xb], d, y + ob * f.out_plane + p + xb * N);
 }
 
-// Positions [p, n) of output channels [o, o + OB): pairs of vectors, then single ones.
-template <int OB, class D, class T = hn::TFromD<D>>
-HWY_INLINE void ForwardChannels(D d, const T* xp, const T* w, const T* bias, T* y, const FlatConv& f, int64_t p,
+// Positions [p, end) of output channels [o, o + OB): pairs of vectors, then single ones.
+template <int OB, int KW, class D, class T = hn::TFromD<D>>
+HWY_INLINE void ForwardChannels(D d, const T* xp, const T* packed, const T* bias, T* y, const FlatConv& f, int64_t p,
                                 int64_t end) {
   const int64_t N = static_cast<int64_t>(hn::Lanes(d));
-  for (; p + 2 * N <= end; p += 2 * N) ForwardTile<OB, 2>(d, xp, w, bias, y, f, p);
-  for (; p < end; p += N) ForwardTile<OB, 1>(d, xp, w, bias, y, f, p);
+  for (; p + 2 * N <= end; p += 2 * N) ForwardTile<OB, 2, KW>(d, xp, packed, bias, y, f, p);
+  for (; p < end; p += N) ForwardTile<OB, 1, KW>(d, xp, packed, bias, y, f, p);
 }
 
-// Blocks of positions outside, output channels inside: the block of input stays in L1 while
-// every output channel is computed from it.
+template <int KW, class D, class T = hn::TFromD<D>>
+HWY_INLINE void ForwardBlock(D d, int64_t ob, const T* xp, const T* packed, const T* bias, T* y, const FlatConv& f,
+                             int64_t p, int64_t end) {
+  switch (ob) {
+    case 5: return ForwardChannels<5, KW>(d, xp, packed, bias, y, f, p, end);
+    case 4: return ForwardChannels<4, KW>(d, xp, packed, bias, y, f, p, end);
+    case 3: return ForwardChannels<3, KW>(d, xp, packed, bias, y, f, p, end);
+    case 2: return ForwardChannels<2, KW>(d, xp, packed, bias, y, f, p, end);
+    default: return ForwardChannels<1, KW>(d, xp, packed, bias, y, f, p, end);
+  }
+}
+
+// Output channels go in blocks of 5 when that divides them evenly (TinyVGG's 10), else 4.
+int64_t ChannelBlock(int64_t outs) { return outs % 5 == 0 && outs % 4 != 0 ? 5 : 4; }
+
+// Blocks of positions outside, output-channel blocks inside: the block of input stays in cache
+// while every output channel is computed from it.
 template <class T>
 void ConvFlat(const T* xp, const T* w, const T* bias, T* y, const FlatConv& f) {
   const hn::ScalableTag<T> d;
   constexpr int64_t kBlock = 256;
-  const int64_t k = f.channels * f.kh * f.kw;
+  const int64_t k = f.channels * f.kh * f.kw, block = ChannelBlock(f.outs);
+  thread_local std::vector<T> packed;
+  packed.resize(static_cast<size_t>(f.outs * k));
+  for (int64_t o = 0; o < f.outs; o += block) {
+    const int64_t ob = std::min(block, f.outs - o);
+    for (int64_t t = 0; t < k; ++t)
+      for (int64_t b = 0; b < ob; ++b) packed[o * k + t * ob + b] = w[(o + b) * k + t];
+  }
   for (int64_t p0 = 0; p0 < f.n; p0 += kBlock) {
     const int64_t p1 = std::min(f.n, p0 + kBlock);
-    for (int64_t o = 0; o < f.outs; o += 4) {
-      const T* wo = w + o * k;
+    for (int64_t o = 0; o < f.outs; o += block) {
+      const int64_t ob = std::min(block, f.outs - o);
       const T* bo = bias ? bias + o : nullptr;
-      T* yo = y + o * f.out_plane;
-      switch (std::min<int64_t>(4, f.outs - o)) {
-        case 4: ForwardChannels<4>(d, xp, wo, bo, yo, f, p0, p1); break;
-        case 3: ForwardChannels<3>(d, xp, wo, bo, yo, f, p0, p1); break;
-        case 2: ForwardChannels<2>(d, xp, wo, bo, yo, f, p0, p1); break;
-        default: ForwardChannels<1>(d, xp, wo, bo, yo, f, p0, p1); break;
-      }
+      if (f.kw == 3) ForwardBlock<3>(d, ob, xp, packed.data() + o * k, bo, y + o * f.out_plane, f, p0, p1);
+      else ForwardBlock<0>(d, ob, xp, packed.data() + o * k, bo, y + o * f.out_plane, f, p0, p1);
     }
   }
 }
@@ -109,8 +130,9 @@ HWY_INLINE void GradWeightChannels(D d, const T* xp, const T* gy, int64_t sample
                                    int64_t o) {
   const int64_t k = f.channels * f.kh * f.kw;
   int64_t t = 0;
-  for (; t + 2 <= k; t += 2) GradWeightTile<OB, 2>(d, xp, gy, samples, gw, f, o, t);
-  if (t < k) GradWeightTile<OB, 1>(d, xp, gy, samples, gw, f, o, t);
+  for (; t + 3 <= k; t += 3) GradWeightTile<OB, 3>(d, xp, gy, samples, gw, f, o, t);
+  if (t + 2 <= k) GradWeightTile<OB, 2>(d, xp, gy, samples, gw, f, o, t);
+  else if (t < k) GradWeightTile<OB, 1>(d, xp, gy, samples, gw, f, o, t);
 }
 
 template <class T>
