@@ -149,6 +149,7 @@ def main():
     pool("maxpool_rect", "max_pool2d", wave(1, 1, 9, 12), k=(2, 3), s=(1, 2), p=(1, 0))
     pool("maxpool_ties", "max_pool2d", ties(1, 2, 6, 6), k=3, s=1, p=1)
     pool("maxpool_k2_ties", "max_pool2d", ties(2, 3, 6, 8), k=2)
+    pool("maxpool_k2_wide_ties", "max_pool2d", ties(1, 2, 5, 39), k=2)  # full vectors and an overlapping last one
     pool("maxpool_unbatched", "max_pool2d", wave(3, 6, 6), k=2)
     pool("avgpool_k2", "avg_pool2d", wave(2, 3, 8, 8), k=2)
     pool("avgpool_pad", "avg_pool2d", wave(1, 2, 7, 7), k=3, s=2, p=1)

@@ -201,6 +201,20 @@ std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, Size2 ker
 
 Tensor max_pool2d(const Tensor& input, Size2 kernel_size, std::optional<Size2> stride, Size2 padding, Size2 dilation,
                   bool ceil_mode, bool reference) {
+  if (!reference && input.defined() && input.dtype() == DType::f32 && !any_requires_grad({input})) {
+    // Nothing will go backward: the guide's 2×2 pooling skips the indices.
+    const PoolGeometry g = pool_geometry("max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode);
+    if (is_plain_2x2(g)) {
+      const Tensor x = input.contiguous();
+      Tensor y = Tensor::empty(pooled_shape(x, g.oh, g.ow), x.dtype());
+      const float* px = x.data<float>();
+      float* py = y.data<float>();
+      for_planes(g.planes, g.oh * g.ow * 4, [&](int64_t p) {
+        pool_detail::max_pool_2x2(px + p * g.h * g.w, g.w, g.oh, g.ow, py + p * g.oh * g.ow, nullptr);
+      });
+      return y;
+    }
+  }
   return max_pool2d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode, reference).first;
 }
 

@@ -16,31 +16,47 @@ HWY_BEFORE_NAMESPACE();
 namespace ojo::nn::pool_detail::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-// Outputs [0, done) of one output row; returns done (a multiple of the vector length).
+#if HWY_TARGET != HWY_SCALAR  // no even/odd split there: the caller's element loop does it all
+// Outputs [ox, ox + Lanes(d)) of one output row.
+template <class D, class DI>
+HWY_INLINE void MaxPoolVector(D d, DI di, const float* r0, const float* r1, float* y, int32_t* position, int64_t ox) {
+  const int64_t N = static_cast<int64_t>(hn::Lanes(d));
+  const auto a0 = hn::LoadU(d, r0 + 2 * ox), a1 = hn::LoadU(d, r0 + 2 * ox + N);
+  const auto b0 = hn::LoadU(d, r1 + 2 * ox), b1 = hn::LoadU(d, r1 + 2 * ox + N);
+  const decltype(a0) candidates[3] = {hn::ConcatOdd(d, a1, a0), hn::ConcatEven(d, b1, b0), hn::ConcatOdd(d, b1, b0)};
+  auto best = hn::ConcatEven(d, a1, a0);
+  auto at = hn::Zero(di);
+  for (int k = 0; k < 3; ++k) {
+    const auto wins = hn::Or(hn::Gt(candidates[k], best), hn::IsNaN(candidates[k]));
+    best = hn::IfThenElse(wins, candidates[k], best);
+    at = hn::IfThenElse(hn::RebindMask(di, wins), hn::Set(di, k + 1), at);
+  }
+  hn::StoreU(best, d, y + ox);
+  if (position) hn::StoreU(at, di, position + ox);
+}
+
+// Outputs [0, done) of one output row with vectors of tag d; the last vector overlaps the one
+// before it instead of leaving a tail (outputs computed twice are the same). Returns done.
+template <class D>
+HWY_INLINE int64_t MaxPoolRowWith(D d, const float* r0, const float* r1, float* y, int32_t* position, int64_t ow) {
+  const hn::RebindToSigned<D> di;
+  const int64_t N = static_cast<int64_t>(hn::Lanes(d));
+  if (ow < N) return 0;
+  int64_t ox = 0;
+  for (; ox + N <= ow; ox += N) MaxPoolVector(d, di, r0, r1, y, position, ox);
+  if (ox < ow) MaxPoolVector(d, di, r0, r1, y, position, ow - N);
+  return ow;
+}
+#endif
+
+// Outputs [0, done) of one output row (`position` may be null); returns done.
 int64_t MaxPoolRow(const float* r0, const float* r1, float* y, int32_t* position, int64_t ow) {
 #if HWY_TARGET == HWY_SCALAR  // no even/odd split there: the caller's element loop does it all
   (void)r0, (void)r1, (void)y, (void)position, (void)ow;
   return 0;
 #else
-  const hn::ScalableTag<float> d;
-  const hn::RebindToSigned<decltype(d)> di;
-  const int64_t N = static_cast<int64_t>(hn::Lanes(d));
-  int64_t ox = 0;
-  for (; ox + N <= ow; ox += N) {
-    const auto a0 = hn::LoadU(d, r0 + 2 * ox), a1 = hn::LoadU(d, r0 + 2 * ox + N);
-    const auto b0 = hn::LoadU(d, r1 + 2 * ox), b1 = hn::LoadU(d, r1 + 2 * ox + N);
-    const decltype(a0) candidates[3] = {hn::ConcatOdd(d, a1, a0), hn::ConcatEven(d, b1, b0), hn::ConcatOdd(d, b1, b0)};
-    auto best = hn::ConcatEven(d, a1, a0);
-    auto at = hn::Zero(di);
-    for (int k = 0; k < 3; ++k) {
-      const auto wins = hn::Or(hn::Gt(candidates[k], best), hn::IsNaN(candidates[k]));
-      best = hn::IfThenElse(wins, candidates[k], best);
-      at = hn::IfThenElse(hn::RebindMask(di, wins), hn::Set(di, k + 1), at);
-    }
-    hn::StoreU(best, d, y + ox);
-    hn::StoreU(at, di, position + ox);
-  }
-  return ox;
+  if (const int64_t done = MaxPoolRowWith(hn::ScalableTag<float>(), r0, r1, y, position, ow)) return done;
+  return MaxPoolRowWith(hn::CappedTag<float, 4>(), r0, r1, y, position, ow);
 #endif
 }
 
@@ -54,19 +70,22 @@ HWY_EXPORT(MaxPoolRow);
 void max_pool_2x2(const float* x, int64_t w, int64_t oh, int64_t ow, float* y, int64_t* idx) {
   thread_local std::vector<int32_t> position;
   if (static_cast<int64_t>(position.size()) < ow) position.resize(static_cast<size_t>(ow));
-  for (int64_t oy = 0; oy < oh; ++oy, y += ow, idx += ow) {
+  int32_t* at = idx ? position.data() : nullptr;
+  for (int64_t oy = 0; oy < oh; ++oy, y += ow) {
     const int64_t row = 2 * oy * w;
     const float *r0 = x + row, *r1 = r0 + w;
-    int64_t ox = HWY_DYNAMIC_DISPATCH(MaxPoolRow)(r0, r1, y, position.data(), ow);
-    for (; ox < ow; ++ox) {  // the tail, element by element in the same order
+    for (int64_t ox = HWY_DYNAMIC_DISPATCH(MaxPoolRow)(r0, r1, y, at, ow); ox < ow; ++ox) {
+      // rows too short for a vector: element by element in the same order
       const float v[4] = {r0[2 * ox], r0[2 * ox + 1], r1[2 * ox], r1[2 * ox + 1]};
-      int32_t at = 0;
-      for (int32_t k = 1; k < 4; ++k)
-        if (v[k] > v[at] || std::isnan(v[k])) at = k;
-      y[ox] = v[at];
-      position[ox] = at;
+      int32_t k = 0;
+      for (int32_t c = 1; c < 4; ++c)
+        if (v[c] > v[k] || std::isnan(v[c])) k = c;
+      y[ox] = v[k];
+      position[ox] = k;
     }
+    if (!idx) continue;
     for (int64_t i = 0; i < ow; ++i) idx[i] = row + 2 * i + (position[i] & 1) + (position[i] >> 1) * w;
+    idx += ow;
   }
 }
 }  // namespace ojo::nn::pool_detail
