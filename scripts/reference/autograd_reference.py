@@ -64,6 +64,7 @@ CASES = {
     "sigmoid": ([wave(3, 4, scale=4)], torch.sigmoid, None),
     "tanh": ([wave(3, 4)], torch.tanh, None),
     "relu": ([with_zeros(3, 4)], torch.relu, None),
+    "relu_nan": ([L([float("nan"), -0.0, 0.0, -1.0, 2.0])], torch.relu, None),  # NaN stays NaN
     "round": ([L([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 0.49, -0.51, 3.7])], torch.round, None),
     "pow_scalar": ([wave(3, 4)], lambda a: a.pow(3), None),
     "pow_frac": ([pos(3, 4)], lambda a: a.pow(2.5), None),

@@ -41,6 +41,7 @@ inline const std::vector<OpCase>& op_cases() {
       {"sigmoid", [](V x) { return sigmoid(x[0]); }},
       {"tanh", [](V x) { return tanh(x[0]); }},
       {"relu", [](V x) { return relu(x[0]); }, false},
+      {"relu_nan", [](V x) { return relu(x[0]); }, false},
       {"round", [](V x) { return round(x[0]); }, false},
       {"pow_scalar", [](V x) { return pow(x[0], 3); }},
       {"pow_frac", [](V x) { return pow(x[0], 2.5); }},

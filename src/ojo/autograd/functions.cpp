@@ -197,7 +197,20 @@ Tensor tanh(const Tensor& x) {
 }
 
 Tensor relu(const Tensor& x) {
-  Tensor y = same_unary(x, [](auto v) { return v > 0 ? v : static_cast<decltype(v)>(0); });
+  // torch.relu keeps NaN and -0.0: only values below zero become zero.
+  auto rule = [](auto v) { return v < 0 ? static_cast<decltype(v)>(0) : v; };
+  Tensor y;
+  if (x.defined() && x.is_contiguous() && is_floating(x.dtype())) {  // one vectorisable pass
+    y = Tensor::empty(x.shape(), x.dtype());
+    kernels::visit_float(x.dtype(), "relu", [&](auto tag) {
+      using T = decltype(tag);
+      const T* px = x.data<T>();
+      T* py = y.data<T>();
+      for (int64_t i = 0, n = x.numel(); i < n; ++i) py[i] = rule(px[i]);
+    });
+  } else {
+    y = same_unary(x, rule);
+  }
   if (!any_requires_grad({x})) return y;
   return record("ReluBackward0", y, {x}, [y = y.detach()](const Tensor& g) -> Grads {
     // Fast path, one pass: the composed rule's masked_fill(g, y <= 0, 0) on contiguous floats.

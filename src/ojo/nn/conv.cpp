@@ -49,8 +49,10 @@ ConvGeometry conv_geometry(const Tensor& x, const Tensor& weight, const Tensor& 
   check(x.dtype() == weight.dtype() && is_floating(x.dtype()), op, "expected input and weight of the same float dtype, got ",
         dtype_name(x.dtype()), " and ", dtype_name(weight.dtype()));
   check(groups > 0, op, "non-positive groups is not supported (got ", groups, ")");
-  check(stride.h > 0 && stride.w > 0, op, "non-positive stride is not supported (got ", py_tuple({stride.h, stride.w}), ")");
-  check(dilation.h > 0 && dilation.w > 0, op, "dilation should be greater than zero (got ", py_tuple({dilation.h, dilation.w}), ")");
+  if (!(stride.h > 0 && stride.w > 0))
+    fail(op, "non-positive stride is not supported (got ", py_tuple({stride.h, stride.w}), ")");
+  if (!(dilation.h > 0 && dilation.w > 0))
+    fail(op, "dilation should be greater than zero (got ", py_tuple({dilation.h, dilation.w}), ")");
   ConvGeometry g{};
   g.n = x.size(0), g.c = x.size(1), g.h = x.size(2), g.w = x.size(3);
   g.o = weight.size(0), g.kh = weight.size(2), g.kw = weight.size(3);
@@ -67,8 +69,8 @@ ConvGeometry conv_geometry(const Tensor& x, const Tensor& weight, const Tensor& 
   int64_t& pr = g.pr;
   switch (padding.mode) {
     case Padding2d::Mode::explicit_size:
-      check(padding.size.h >= 0 && padding.size.w >= 0, op, "negative padding is not supported (got ",
-            py_tuple({padding.size.h, padding.size.w}), ")");
+      if (!(padding.size.h >= 0 && padding.size.w >= 0))
+        fail(op, "negative padding is not supported (got ", py_tuple({padding.size.h, padding.size.w}), ")");
       g.pt = pb = padding.size.h, g.pl = pr = padding.size.w;
       break;
     case Padding2d::Mode::valid: g.pt = g.pl = 0; break;

@@ -272,8 +272,8 @@ Tensor adaptive_avg_pool2d(const Tensor& input, Size2 output_size) {
   check(input.defined(), op, "input is undefined");
   if (!(input.dim() == 3 || input.dim() == 4)) fail(op, "Expected 3D or 4D tensor, but got shape ", shape_str(input.shape()));
   check(is_floating(input.dtype()), op, "expected a float tensor, got ", dtype_name(input.dtype()));
-  check(output_size.h >= 0 && output_size.w >= 0, op, "output size must be non-negative, got ",
-        py_tuple({output_size.h, output_size.w}));
+  if (!(output_size.h >= 0 && output_size.w >= 0))
+    fail(op, "output size must be non-negative, got ", py_tuple({output_size.h, output_size.w}));
   for (int64_t d = 1; d < input.dim(); ++d)
     if (!(input.size(d) > 0)) fail(op, "Expected input to have non-zero size for non-batch dimensions, but input has sizes ",
           shape_str(input.shape()));
