@@ -9,6 +9,7 @@
 
 #include "../tensor/kernels.hpp"
 #include "ojo/autograd/autograd.hpp"
+#include "ojo/core/parallel.hpp"
 #include "ojo/tensor/ops.hpp"
 
 namespace ojo {
@@ -196,6 +197,10 @@ Tensor tanh(const Tensor& x) {
   return record("TanhBackward0", y, {x}, [y = y.detach()](const Tensor& g) -> Grads { return {g * (1 - y * y)}; });
 }
 
+// Element-wise passes split across threads only above this many elements (below, the hand-off
+// costs more than the pass).
+constexpr int64_t kElementwiseGrain = 1 << 16;
+
 Tensor relu(const Tensor& x) {
   // torch.relu keeps NaN and -0.0: only values below zero become zero.
   auto rule = [](auto v) { return v < 0 ? static_cast<decltype(v)>(0) : v; };
@@ -206,7 +211,9 @@ Tensor relu(const Tensor& x) {
       using T = decltype(tag);
       const T* px = x.data<T>();
       T* py = y.data<T>();
-      for (int64_t i = 0, n = x.numel(); i < n; ++i) py[i] = rule(px[i]);
+      parallel_for(0, x.numel(), kElementwiseGrain, [&](int64_t lo, int64_t hi) {
+        for (int64_t i = lo; i < hi; ++i) py[i] = rule(px[i]);
+      });
     });
   } else {
     y = same_unary(x, rule);
@@ -221,10 +228,12 @@ Tensor relu(const Tensor& x) {
         using T = decltype(tag);
         const T *pg = g.data<T>(), *py = y.data<T>();
         T* pr = r.data<T>();
-        for (int64_t i = 0, n = g.numel(); i < n; ++i) {
-          const T gv = pg[i];  // loaded unconditionally: the select vectorises (a branch mispredicts)
-          pr[i] = py[i] <= T(0) ? T(0) : gv;
-        }
+        parallel_for(0, g.numel(), kElementwiseGrain, [&](int64_t lo, int64_t hi) {
+          for (int64_t i = lo; i < hi; ++i) {
+            const T gv = pg[i];  // loaded unconditionally: the select vectorises (a branch mispredicts)
+            pr[i] = py[i] <= T(0) ? T(0) : gv;
+          }
+        });
       });
       return {r};
     }
