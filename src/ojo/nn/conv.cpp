@@ -216,13 +216,15 @@ void crop_planes(const T* src, int64_t count, int64_t h, int64_t w, int64_t cols
     for (int64_t r = 0; r < h; ++r, dst += w) copy_row(src + r * cols, w, dst);
 }
 
+// Pads every sample and convolves it. With `xp_all` (n · c · in_plane elements) the padded inputs
+// are kept there for grad_weight; without, a per-thread scratch plane set is reused.
 template <class T>
-void conv_forward_direct(const T* x, const T* w, const T* b, T* y, const ConvGeometry& g) {
+void conv_forward_direct(const T* x, const T* w, const T* b, T* y, const ConvGeometry& g, T* xp_all) {
   const direct::FlatConv f = flat_forward(g);
   parallel_for(0, g.n, 1, [&](int64_t lo, int64_t hi) {
-    T* xp = scratch<T>(static_cast<size_t>(g.c * f.in_plane), 0);
     T* yp = scratch<T>(static_cast<size_t>(g.o * f.out_plane), 1);
     for (int64_t s = lo; s < hi; ++s) {
+      T* xp = xp_all ? xp_all + s * g.c * f.in_plane : scratch<T>(static_cast<size_t>(g.c * f.in_plane), 0);
       pad_planes(x + s * g.c * g.h * g.w, g.c, g.h, g.w, xp, g.pt, g.pl, f.wp, f.in_plane);
       direct::conv_flat(xp, w, b, yp, f);
       crop_planes(yp, g.o, g.oh, g.ow, f.wp, f.out_plane, y + s * g.o * g.plane());
@@ -230,48 +232,78 @@ void conv_forward_direct(const T* x, const T* w, const T* b, T* y, const ConvGeo
   });
 }
 
-template <class T>
-void conv_grad_input_direct(const T* gy, const T* w, T* gx, const ConvGeometry& g) {
-  const direct::FlatConv f = flat_grad_input(g);
-  std::vector<T> flipped(static_cast<size_t>(g.c * g.o * g.kh * g.kw));  // {c, o, kh, kw}, rotated 180°
-  for (int64_t o = 0; o < g.o; ++o)
-    for (int64_t c = 0; c < g.c; ++c)
-      for (int64_t i = 0; i < g.kh; ++i)
-        for (int64_t j = 0; j < g.kw; ++j)
-          flipped[((c * g.o + o) * g.kh + g.kh - 1 - i) * g.kw + g.kw - 1 - j] = w[((o * g.c + c) * g.kh + i) * g.kw + j];
-  parallel_for(0, g.n, 1, [&](int64_t lo, int64_t hi) {
-    T* gyp = scratch<T>(static_cast<size_t>(g.o * f.in_plane), 0);
-    T* gxp = scratch<T>(static_cast<size_t>(g.c * f.out_plane), 1);
-    for (int64_t s = lo; s < hi; ++s) {
-      pad_planes(gy + s * g.o * g.plane(), g.o, g.oh, g.ow, gyp, g.kh - 1 - g.pt, g.kw - 1 - g.pl, f.wp, f.in_plane);
-      direct::conv_flat(gyp, flipped.data(), static_cast<const T*>(nullptr), gxp, f);
-      crop_planes(gxp, g.c, g.h, g.w, f.wp, f.out_plane, gx + s * g.c * g.h * g.w);
-    }
-  });
-}
+// With "same" padding (pl + pr = kw − 1, pt + pb = kh − 1) grad_input's padded grad_output has the
+// forward's row width, and read from the data's first element it is also grad_weight's grad_output
+// layout (zero in the meaningless columns): one padding serves both.
+bool same_padding(const ConvGeometry& g) { return g.pl + g.pr == g.kw - 1 && g.pt + g.pb == g.kh - 1; }
 
-// Chunks of kChunk samples as in conv_grad_weight below; each chunk lays out its samples' inputs
-// as the forward pass does and grad_output in the forward's output layout (zero in the meaningless
-// columns), and the kernel sums over the chunk.
+// grad_weight from the kept padded inputs `xp_all` (forward layout) and grad_output laid out with
+// planes `gy_plane` apart in the forward's output layout, in chunks of kChunk samples: each chunk
+// sums its samples into its own partial, the partials are added in chunk order — the same sums for
+// any number of threads.
 template <class T>
-void conv_grad_weight_direct(const T* gy, const T* x, T* gw, const ConvGeometry& g) {
+void conv_grad_weight_flat(const T* xp_all, const T* gy_flat, int64_t gy_plane, T* gw, const ConvGeometry& g) {
   constexpr int64_t kChunk = 4;
-  const direct::FlatConv f = flat_forward(g);
+  direct::FlatConv f = flat_forward(g);
+  const int64_t x_sample = g.c * f.in_plane;
+  f.out_plane = gy_plane;
   const int64_t wsize = g.o * g.k(), chunks = (g.n + kChunk - 1) / kChunk;
   std::vector<T> partial(static_cast<size_t>(chunks * wsize));
   parallel_for(0, chunks, 1, [&](int64_t lo, int64_t hi) {
-    T* xp = scratch<T>(static_cast<size_t>(kChunk * g.c * f.in_plane), 0);
-    T* gyp = scratch<T>(static_cast<size_t>(kChunk * g.o * f.out_plane), 1);
     for (int64_t ch = lo; ch < hi; ++ch) {
       const int64_t s0 = ch * kChunk, count = std::min(g.n, s0 + kChunk) - s0;
-      pad_planes(x + s0 * g.c * g.h * g.w, count * g.c, g.h, g.w, xp, g.pt, g.pl, f.wp, f.in_plane);
-      pad_planes(gy + s0 * g.o * g.plane(), count * g.o, g.oh, g.ow, gyp, 0, 0, f.wp, f.out_plane);
-      direct::conv_flat_grad_weight(xp, gyp, count, partial.data() + ch * wsize, f);
+      direct::conv_flat_grad_weight(xp_all + s0 * x_sample, gy_flat + s0 * g.o * gy_plane, count,
+                                    partial.data() + ch * wsize, f);
     }
   });
   std::copy(partial.begin(), partial.begin() + wsize, gw);
   for (int64_t ch = 1; ch < chunks; ++ch)
     for (int64_t i = 0; i < wsize; ++i) gw[i] += partial[ch * wsize + i];
+}
+
+// The backward pass of the direct path (gx, gw may be null).
+template <class T>
+void conv_backward_direct(const T* gy, const T* w, const T* xp_all, T* gx, T* gw, const ConvGeometry& g) {
+  const direct::FlatConv fb = flat_grad_input(g);
+  const bool shared = same_padding(g);
+  // grad_output padded as grad_input's input: top kh−1−pt, left kw−1−pl, rows fb.wp wide.
+  const int64_t top = g.kh - 1 - g.pt, left = g.kw - 1 - g.pl;
+  std::vector<T> gyp;
+  if (gx || shared) {
+    gyp.resize(static_cast<size_t>(g.n * g.o * fb.in_plane));
+    parallel_for(0, g.n, 1, [&](int64_t lo, int64_t hi) {
+      for (int64_t s = lo; s < hi; ++s)
+        pad_planes(gy + s * g.o * g.plane(), g.o, g.oh, g.ow, gyp.data() + s * g.o * fb.in_plane, top, left, fb.wp,
+                   fb.in_plane);
+    });
+  }
+  if (gx) {
+    std::vector<T> flipped(static_cast<size_t>(g.c * g.o * g.kh * g.kw));  // {c, o, kh, kw}, rotated 180°
+    for (int64_t o = 0; o < g.o; ++o)
+      for (int64_t c = 0; c < g.c; ++c)
+        for (int64_t i = 0; i < g.kh; ++i)
+          for (int64_t j = 0; j < g.kw; ++j)
+            flipped[((c * g.o + o) * g.kh + g.kh - 1 - i) * g.kw + g.kw - 1 - j] =
+                w[((o * g.c + c) * g.kh + i) * g.kw + j];
+    parallel_for(0, g.n, 1, [&](int64_t lo, int64_t hi) {
+      T* gxp = scratch<T>(static_cast<size_t>(g.c * fb.out_plane), 1);
+      for (int64_t s = lo; s < hi; ++s) {
+        direct::conv_flat(gyp.data() + s * g.o * fb.in_plane, flipped.data(), static_cast<const T*>(nullptr), gxp, fb);
+        crop_planes(gxp, g.c, g.h, g.w, fb.wp, fb.out_plane, gx + s * g.c * g.h * g.w);
+      }
+    });
+  }
+  if (!gw) return;
+  if (shared) return conv_grad_weight_flat(xp_all, gyp.data() + top * fb.wp + left, fb.in_plane, gw, g);
+  // Otherwise grad_output in the forward's output layout of its own.
+  const direct::FlatConv f = flat_forward(g);
+  std::vector<T> gy_flat(static_cast<size_t>(g.n * g.o * f.out_plane));
+  parallel_for(0, g.n, 1, [&](int64_t lo, int64_t hi) {
+    for (int64_t s = lo; s < hi; ++s)
+      pad_planes(gy + s * g.o * g.plane(), g.o, g.oh, g.ow, gy_flat.data() + s * g.o * f.out_plane, 0, 0, f.wp,
+                 f.out_plane);
+  });
+  conv_grad_weight_flat(xp_all, gy_flat.data(), f.out_plane, gw, g);
 }
 
 // ---- The im2col + GEMM path: any stride, dilation, groups, padding.
@@ -414,34 +446,39 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Siz
   const ConvGeometry g = conv_geometry(input, weight, bias, stride, padding, dilation, groups);
   const Tensor x = input.detach().contiguous(), w = weight.detach().contiguous();
   const Tensor b = bias.defined() ? bias.detach().contiguous() : Tensor();
+  const bool direct = !reference && direct_applies(g), recording = any_requires_grad({input, weight, bias});
+  const bool need_x = recording && input.requires_grad(), need_w = recording && weight.requires_grad(),
+             need_b = recording && bias.defined() && bias.requires_grad();
+  // The direct path keeps its padded input for grad_weight (instead of the input itself).
+  const Tensor xp = direct && need_w ? Tensor::empty({g.n * g.c * flat_forward(g).in_plane}, x.dtype()) : Tensor();
   Tensor y = Tensor::empty({g.n, g.o, g.oh, g.ow}, x.dtype());
   kernels::visit_float(x.dtype(), "conv2d", [&](auto tag) {
     using T = decltype(tag);
     const T* pb = b.defined() ? b.data<T>() : nullptr;
     if (reference) conv_forward_reference(x.data<T>(), w.data<T>(), pb, y.data<T>(), g);
-    else if (direct_applies(g)) conv_forward_direct(x.data<T>(), w.data<T>(), pb, y.data<T>(), g);
+    else if (direct) conv_forward_direct(x.data<T>(), w.data<T>(), pb, y.data<T>(), g, xp.defined() ? xp.data<T>() : nullptr);
     else conv_forward_fast(x.data<T>(), w.data<T>(), pb, y.data<T>(), g);
   });
-  if (!any_requires_grad({input, weight, bias})) return y;
-  const bool need_x = input.requires_grad(), need_w = weight.requires_grad(),
-             need_b = bias.defined() && bias.requires_grad();
+  if (!recording) return y;
+  const Tensor saved = direct ? xp : x;
   return record("ConvolutionBackward0", y, {input, weight, bias},
-                [x, w, g, need_x, need_w, need_b, reference](const Tensor& grad) -> std::vector<Tensor> {
+                [saved, w, g, need_x, need_w, need_b, reference, direct, dtype = x.dtype(),
+                 x_shape = x.shape()](const Tensor& grad) -> std::vector<Tensor> {
                   const Tensor gy = grad.contiguous();
-                  Tensor gx = need_x ? Tensor::empty(x.shape(), x.dtype()) : Tensor();
-                  Tensor gw = need_w ? Tensor::empty(w.shape(), w.dtype()) : Tensor();
-                  Tensor gb = need_b ? Tensor::empty({g.o}, x.dtype()) : Tensor();
-                  kernels::visit_float(x.dtype(), "conv2d backward", [&](auto tag) {
+                  Tensor gx = need_x ? Tensor::empty(x_shape, dtype) : Tensor();
+                  Tensor gw = need_w ? Tensor::empty(w.shape(), dtype) : Tensor();
+                  Tensor gb = need_b ? Tensor::empty({g.o}, dtype) : Tensor();
+                  kernels::visit_float(dtype, "conv2d backward", [&](auto tag) {
                     using T = decltype(tag);
+                    T* pgx = need_x ? gx.data<T>() : nullptr;
+                    T* pgw = need_w ? gw.data<T>() : nullptr;
                     if (reference) {
-                      conv_backward_reference(gy.data<T>(), x.data<T>(), w.data<T>(), need_x ? gx.data<T>() : nullptr,
-                                              need_w ? gw.data<T>() : nullptr, g);
-                    } else if (direct_applies(g)) {
-                      if (need_x) conv_grad_input_direct(gy.data<T>(), w.data<T>(), gx.data<T>(), g);
-                      if (need_w) conv_grad_weight_direct(gy.data<T>(), x.data<T>(), gw.data<T>(), g);
+                      conv_backward_reference(gy.data<T>(), saved.data<T>(), w.data<T>(), pgx, pgw, g);
+                    } else if (direct) {
+                      conv_backward_direct(gy.data<T>(), w.data<T>(), need_w ? saved.data<T>() : nullptr, pgx, pgw, g);
                     } else {
-                      if (need_x) conv_grad_input(gy.data<T>(), w.data<T>(), gx.data<T>(), g);
-                      if (need_w) conv_grad_weight(gy.data<T>(), x.data<T>(), gw.data<T>(), g);
+                      if (need_x) conv_grad_input(gy.data<T>(), w.data<T>(), pgx, g);
+                      if (need_w) conv_grad_weight(gy.data<T>(), saved.data<T>(), pgw, g);
                     }
                     if (need_b) conv_grad_bias(gy.data<T>(), gb.data<T>(), g);
                   });
