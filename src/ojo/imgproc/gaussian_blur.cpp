@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "filter_engine.hpp"
+#include "gaussian_kernels.hpp"
 #include "ojo/imgproc/filter.hpp"
 
 namespace ojo {
@@ -103,54 +104,51 @@ GaussPlan plan_gaussian(const Tensor& src, Size ksize, double sigma1, double sig
   return p;
 }
 
-template <int K>
-OJO_CLONES void gauss_col_k(const uint16_t* const* rows, const uint32_t* k, uint8_t* __restrict out, int64_t n) {
-  const uint16_t* r[K];
-  uint32_t kk[K];
-  for (int i = 0; i < K; ++i) r[i] = rows[i], kk[i] = k[i];
-  for (int64_t x = 0; x < n; ++x) {
+// The vector passes (gaussian_fast.cpp) do the bulk of each row; these plain loops finish it.
+void gauss_row(const uint8_t* p, uint16_t* out, int64_t n, const uint16_t* k, int64_t kw, int64_t step) {
+  for (int64_t x = gauss_detail::gauss_row_u8_fast(p, out, n, k, kw, step); x < n; ++x) {
+    uint32_t acc = 0;
+    for (int64_t j = 0; j < kw; ++j) acc += k[j] * p[x + j * step];
+    out[x] = static_cast<uint16_t>(acc);
+  }
+}
+
+void gauss_col(const uint16_t* const* rows, const uint16_t* k, int64_t kh, uint8_t* out, int64_t n) {
+  for (int64_t x = gauss_detail::gauss_col_u8_fast(rows, k, kh, out, n); x < n; ++x) {
     uint32_t acc = 1u << 15;
-#pragma GCC unroll 32
-    for (int i = 0; i < K; ++i) acc += kk[i] * r[i][x];
+    for (int64_t i = 0; i < kh; ++i) acc += uint32_t{k[i]} * rows[i][x];
     out[x] = static_cast<uint8_t>(acc >> 16);
   }
 }
 
-// Column passes with the tap count known at compile time (odd K = 1..31): GCC unrolls the taps
-// and vectorises across x; a runtime tap loop does not vectorise well.
-using ColFn = void (*)(const uint16_t* const*, const uint32_t*, uint8_t*, int64_t);
-template <size_t... I>
-constexpr std::array<ColFn, sizeof...(I)> make_cols(std::index_sequence<I...>) {
-  return {&gauss_col_k<2 * I + 1>...};
-}
-constexpr auto kCols = make_cols(std::make_index_sequence<16>{});
-
-OJO_CLONES void gauss_col_any(const uint16_t* const* rows, const uint32_t* k, int64_t taps, uint32_t* __restrict acc,
-                              uint8_t* __restrict out, int64_t n) {
-  for (int64_t x = 0; x < n; ++x) acc[x] = 1u << 15;
-  for (int64_t i = 0; i < taps; ++i) {
-    const uint32_t ki = k[i];
-    const uint16_t* __restrict r = rows[i];
-    for (int64_t x = 0; x < n; ++x) acc[x] += ki * r[x];
+// Padded pixels [first, first + count) of a row (padded index i is pixel i - left), -1 map entries
+// as zeros.
+void pad_span(const uint8_t* row, int64_t C, const std::vector<int64_t>& xmap, int64_t first, int64_t count,
+              uint8_t* out) {
+  for (int64_t i = 0; i < count; ++i) {
+    const int64_t s = xmap[first + i];
+    for (int64_t c = 0; c < C; ++c) out[i * C + c] = s < 0 ? 0 : row[s * C + c];
   }
-  for (int64_t x = 0; x < n; ++x) out[x] = static_cast<uint8_t>(acc[x] >> 16);
 }
 
-// Symmetric horizontal pass: out = kc * p[c] + sum_{j<c} k[j] * (p[j] + p[kw-1-j]), all in 16 bits
-// (exact: the kernel sums to 256, so every partial sum stays <= 255 * 256).
-OJO_CLONES void gauss_row(const uint8_t* __restrict pad, uint16_t* __restrict out, int64_t n, const uint16_t* k, int64_t kw,
-                          int64_t step) {
-  const int64_t c = kw / 2;
-  const uint16_t kc = k[c];
-  const uint8_t* pc = pad + c * step;
-  for (int64_t x = 0; x < n; ++x) out[x] = static_cast<uint16_t>(kc * pc[x]);
-  for (int64_t j = 0; j < c; ++j) {
-    const uint16_t kj = k[j];
-    if (kj == 0) continue;
-    const uint8_t* a = pad + j * step;
-    const uint8_t* b = pad + (kw - 1 - j) * step;
-    for (int64_t x = 0; x < n; ++x) out[x] = static_cast<uint16_t>(out[x] + kj * static_cast<uint16_t>(a[x] + b[x]));
+// Horizontal pass of one source row. Pixels at least c = kw/2 from both ends read the row in
+// place; only the c pixels at each end go through a small padded copy.
+void gauss_row_pass(const uint8_t* row, uint16_t* out, int64_t W, int64_t C, const std::vector<int64_t>& xmap,
+                    const std::vector<uint16_t>& kx) {
+  const int64_t kw = static_cast<int64_t>(kx.size()), c = kw / 2;
+  thread_local std::vector<uint8_t> pad;
+  if (W <= 2 * c) {  // no interior: pad the whole row
+    pad.resize(static_cast<size_t>((W + kw - 1) * C));
+    pad_span(row, C, xmap, 0, W + kw - 1, pad.data());
+    gauss_row(pad.data(), out, W * C, kx.data(), kw, C);
+    return;
   }
+  gauss_row(row, out + c * C, (W - 2 * c) * C, kx.data(), kw, C);
+  pad.resize(static_cast<size_t>(3 * c * C));
+  pad_span(row, C, xmap, 0, 3 * c, pad.data());  // pixels -c .. 2c-1 for outputs 0 .. c-1
+  gauss_row(pad.data(), out, c * C, kx.data(), kw, C);
+  pad_span(row, C, xmap, W - c, 3 * c, pad.data());  // pixels W-2c .. W+c-1 for outputs W-c .. W-1
+  gauss_row(pad.data(), out + (W - c) * C, c * C, kx.data(), kw, C);
 }
 
 void gaussian_u8_fast(const Tensor& src, Tensor& dst, int64_t H, int64_t W, int64_t C, const std::vector<uint16_t>& kx,
@@ -158,28 +156,15 @@ void gaussian_u8_fast(const Tensor& src, Tensor& dst, int64_t H, int64_t W, int6
   const int64_t kw = static_cast<int64_t>(kx.size()), kh = static_cast<int64_t>(ky.size());
   const int64_t n = W * C;
   const std::vector<int64_t> xmap = border_map(W, kw / 2, kw / 2, border);
-  const std::vector<uint32_t> ky32(ky.begin(), ky.end());
   const uint8_t* base = src.data<uint8_t>();
   uint8_t* out = dst.data<uint8_t>();
   stream_rows<uint16_t>(
       H, n, kh, kh / 2, border,
       [&](int64_t sy, uint16_t* row) {
-        thread_local std::vector<uint8_t> pad;
-        pad.resize(static_cast<size_t>((W + kw - 1) * C));
-        if (sy < 0) std::fill(pad.begin(), pad.end(), uint8_t(0));
-        else pad_row(base + sy * n, W, C, xmap, kw / 2, pad.data());
-        gauss_row(pad.data(), row, n, kx.data(), kw, C);
+        if (sy < 0) std::fill(row, row + n, uint16_t(0));
+        else gauss_row_pass(base + sy * n, row, W, C, xmap, kx);
       },
-      [&](int64_t y, const uint16_t* const* rows) {
-        uint8_t* o = out + y * n;
-        if (kh <= 31) {
-          kCols[kh / 2](rows, ky32.data(), o, n);
-        } else {
-          thread_local std::vector<uint32_t> acc;
-          acc.resize(static_cast<size_t>(n));
-          gauss_col_any(rows, ky32.data(), kh, acc.data(), o, n);
-        }
-      });
+      [&](int64_t y, const uint16_t* const* rows) { gauss_col(rows, ky.data(), kh, out + y * n, n); });
 }
 
 }  // namespace
