@@ -105,66 +105,80 @@ GaussPlan plan_gaussian(const Tensor& src, Size ksize, double sigma1, double sig
 }
 
 // The vector passes (gaussian_fast.cpp) do the bulk of each row; these plain loops finish it.
-void gauss_row(const uint8_t* p, uint16_t* out, int64_t n, const uint16_t* k, int64_t kw, int64_t step) {
-  for (int64_t x = gauss_detail::gauss_row_u8_fast(p, out, n, k, kw, step); x < n; ++x) {
+// Vertical: v[x] = sum_i k[i] * rows[i][x], exact in u16.
+void gauss_vert(const uint8_t* const* rows, const uint16_t* k, int64_t kh, uint16_t* v, int64_t n) {
+  for (int64_t x = gauss_detail::gauss_sum_u8_fast(rows, k, kh, v, n); x < n; ++x) {
     uint32_t acc = 0;
-    for (int64_t j = 0; j < kw; ++j) acc += k[j] * p[x + j * step];
-    out[x] = static_cast<uint16_t>(acc);
+    for (int64_t i = 0; i < kh; ++i) acc += uint32_t{k[i]} * rows[i][x];
+    v[x] = static_cast<uint16_t>(acc);
   }
 }
 
-void gauss_col(const uint16_t* const* rows, const uint16_t* k, int64_t kh, uint8_t* out, int64_t n) {
-  for (int64_t x = gauss_detail::gauss_col_u8_fast(rows, k, kh, out, n); x < n; ++x) {
+// Horizontal, rounded: out[x] = (sum_j k[j] * r[x + j * step] + 2^15) >> 16.
+void gauss_horz(const uint16_t* r, int64_t step, const uint16_t* k, int64_t kw, uint8_t* out, int64_t n) {
+  for (int64_t x = gauss_detail::gauss_round_u16_fast(r, step, k, kw, out, n); x < n; ++x) {
     uint32_t acc = 1u << 15;
-    for (int64_t i = 0; i < kh; ++i) acc += uint32_t{k[i]} * rows[i][x];
+    for (int64_t j = 0; j < kw; ++j) acc += uint32_t{k[j]} * r[x + j * step];
     out[x] = static_cast<uint8_t>(acc >> 16);
   }
 }
 
-// Padded pixels [first, first + count) of a row (padded index i is pixel i - left), -1 map entries
-// as zeros.
-void pad_span(const uint8_t* row, int64_t C, const std::vector<int64_t>& xmap, int64_t first, int64_t count,
-              uint8_t* out) {
-  for (int64_t i = 0; i < count; ++i) {
-    const int64_t s = xmap[first + i];
-    for (int64_t c = 0; c < C; ++c) out[i * C + c] = s < 0 ? 0 : row[s * C + c];
+// Small-sum variant: out[x] = (sum_j k[j] * r[x + j * step] + 2^(shift-1)) >> shift.
+void gauss_horz_shift(const uint16_t* r, int64_t step, const uint16_t* k, int64_t kw, int shift, uint8_t* out,
+                      int64_t n) {
+  for (int64_t x = gauss_detail::gauss_shift_u16_fast(r, step, k, kw, shift, out, n); x < n; ++x) {
+    uint32_t acc = shift > 0 ? 1u << (shift - 1) : 0;
+    for (int64_t j = 0; j < kw; ++j) acc += uint32_t{k[j]} * r[x + j * step];
+    out[x] = static_cast<uint8_t>(acc >> shift);
   }
 }
 
-// Horizontal pass of one source row. Pixels at least c = kw/2 from both ends read the row in
-// place; only the c pixels at each end go through a small padded copy.
-void gauss_row_pass(const uint8_t* row, uint16_t* out, int64_t W, int64_t C, const std::vector<int64_t>& xmap,
-                    const std::vector<uint16_t>& kx) {
-  const int64_t kw = static_cast<int64_t>(kx.size()), c = kw / 2;
-  thread_local std::vector<uint8_t> pad;
-  if (W <= 2 * c) {  // no interior: pad the whole row
-    pad.resize(static_cast<size_t>((W + kw - 1) * C));
-    pad_span(row, C, xmap, 0, W + kw - 1, pad.data());
-    gauss_row(pad.data(), out, W * C, kx.data(), kw, C);
-    return;
-  }
-  gauss_row(row, out + c * C, (W - 2 * c) * C, kx.data(), kw, C);
-  pad.resize(static_cast<size_t>(3 * c * C));
-  pad_span(row, C, xmap, 0, 3 * c, pad.data());  // pixels -c .. 2c-1 for outputs 0 .. c-1
-  gauss_row(pad.data(), out, c * C, kx.data(), kw, C);
-  pad_span(row, C, xmap, W - c, 3 * c, pad.data());  // pixels W-2c .. W+c-1 for outputs W-c .. W-1
-  gauss_row(pad.data(), out + (W - c) * C, c * C, kx.data(), kw, C);
+// The largest s with every value a multiple of 2^s (at most 8: the values sum to 256).
+int pow2_factor(const std::vector<uint16_t>& k) {
+  int s = 8;
+  for (uint16_t v : k)
+    while (s > 0 && v % (1u << s) != 0) --s;
+  return s;
 }
 
+// Vertical pass first, then horizontal (the same exact integer sums as OpenCV's horizontal-first
+// order): each output row reads its kh source rows in place and keeps one u16 row, so rows are
+// independent (no ring of intermediate rows, nothing recomputed between threads). The vertical
+// sums of the border pixels are those of the pixels the column map points to.
 void gaussian_u8_fast(const Tensor& src, Tensor& dst, int64_t H, int64_t W, int64_t C, const std::vector<uint16_t>& kx,
                       const std::vector<uint16_t>& ky, int border) {
   const int64_t kw = static_cast<int64_t>(kx.size()), kh = static_cast<int64_t>(ky.size());
-  const int64_t n = W * C;
-  const std::vector<int64_t> xmap = border_map(W, kw / 2, kw / 2, border);
+  const int64_t c = kw / 2, n = W * C;
+  const std::vector<int64_t> xmap = border_map(W, c, c, border);
+  const std::vector<int64_t> ymap = border_map(H, kh / 2, kh / 2, border);
+  const std::vector<uint8_t> zeros(static_cast<size_t>(n), 0);  // BORDER_CONSTANT rows
+  // Kernels with power-of-two factors 2^sx, 2^sy, sx + sy >= 8 (3x3, 5x5 sigma 0): divided out,
+  // the sums stay in u16 and the rounding is one shift (see gaussian_fast.cpp).
+  const int sx = pow2_factor(kx), sy = pow2_factor(ky);
+  const bool small = sx + sy >= 8;
+  std::vector<uint16_t> kxs(kx), kys(ky);
+  if (small)
+    for (auto* k : {&kxs, &kys})
+      for (uint16_t& v : *k) v = static_cast<uint16_t>(v >> (k == &kxs ? sx : sy));
   const uint8_t* base = src.data<uint8_t>();
   uint8_t* out = dst.data<uint8_t>();
-  stream_rows<uint16_t>(
-      H, n, kh, kh / 2, border,
-      [&](int64_t sy, uint16_t* row) {
-        if (sy < 0) std::fill(row, row + n, uint16_t(0));
-        else gauss_row_pass(base + sy * n, row, W, C, xmap, kx);
-      },
-      [&](int64_t y, const uint16_t* const* rows) { gauss_col(rows, ky.data(), kh, out + y * n, n); });
+  parallel_for(0, H, std::max<int64_t>(1, 65536 / n), [&](int64_t y0, int64_t y1) {
+    std::vector<uint16_t> vpad(static_cast<size_t>((W + kw - 1) * C));
+    std::vector<const uint8_t*> rows(static_cast<size_t>(kh));
+    uint16_t* v = vpad.data() + c * C;
+    auto pad = [&](int64_t i) {  // padded pixel i (pixel i - c) from the map
+      const int64_t s = xmap[i];
+      for (int64_t ch = 0; ch < C; ++ch) vpad[i * C + ch] = s < 0 ? 0 : v[s * C + ch];
+    };
+    for (int64_t y = y0; y < y1; ++y) {
+      for (int64_t i = 0; i < kh; ++i) rows[i] = ymap[y + i] < 0 ? zeros.data() : base + ymap[y + i] * n;
+      gauss_vert(rows.data(), kys.data(), kh, v, n);
+      for (int64_t i = 0; i < c; ++i) pad(i);
+      for (int64_t i = c + W; i < W + kw - 1; ++i) pad(i);
+      if (small) gauss_horz_shift(vpad.data(), C, kxs.data(), kw, 16 - sx - sy, out + y * n, n);
+      else gauss_horz(vpad.data(), C, kx.data(), kw, out + y * n, n);
+    }
+  });
 }
 
 }  // namespace

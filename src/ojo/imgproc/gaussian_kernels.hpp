@@ -7,12 +7,17 @@
 
 namespace ojo::gauss_detail {
 
-// Horizontal pass: out[x] = sum_j k[j] * p[x + j * step] for x < n, k symmetric with kw (odd)
-// taps summing to 256; p points at tap 0 of the first output element.
-int64_t gauss_row_u8_fast(const uint8_t* p, uint16_t* out, int64_t n, const uint16_t* k, int64_t kw, int64_t step);
+// 8-bit pass: out[x] = sum_t k[t] * src[t][x] for x < n, k symmetric with `taps` (odd) values
+// summing to 256 (so the sums fit u16).
+int64_t gauss_sum_u8_fast(const uint8_t* const* src, const uint16_t* k, int64_t taps, uint16_t* out, int64_t n);
 
-// Vertical pass: out[x] = (sum_i k[i] * rows[i][x] + 2^15) >> 16 for x < n, k symmetric with kh
-// (odd) taps summing to 256, rows[i][x] <= 255 * 256.
-int64_t gauss_col_u8_fast(const uint16_t* const* rows, const uint16_t* k, int64_t kh, uint8_t* out, int64_t n);
+// 16-bit pass: out[x] = (sum_t k[t] * r[x + t * step] + 2^15) >> 16 for x < n, k as above,
+// r values <= 255 * 256.
+int64_t gauss_round_u16_fast(const uint16_t* r, int64_t step, const uint16_t* k, int64_t taps, uint8_t* out, int64_t n);
+
+// 16-bit pass for small sums: out[x] = (sum_t k[t] * r[x + t * step] + 2^(shift-1)) >> shift
+// (no bias for shift 0), k symmetric, every partial sum <= 65280, shift <= 8.
+int64_t gauss_shift_u16_fast(const uint16_t* r, int64_t step, const uint16_t* k, int64_t taps, int shift, uint8_t* out,
+                             int64_t n);
 
 }  // namespace ojo::gauss_detail
