@@ -36,7 +36,10 @@ void add_color_cases(CaseList& cases) {
       }
       const int code = c.code;
       cases.push_back({std::string("cvtColor ") + c.name + " | " + in.label,
-                       [st, code] { st->ojo_out = ojo::cvtColor(st->tsrc, code); },
+                       [st, code] {
+                         st->ojo_out = ojo::Tensor();  // as OpenCV reuses cv_out (see morphology.cpp)
+                         st->ojo_out = ojo::cvtColor(st->tsrc, code);
+                       },
                        [st, code] { cv::cvtColor(st->src, st->cv_out, code); },
                        [st] { return compare(st->ojo_out, st->cv_out); }});
     }

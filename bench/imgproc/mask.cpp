@@ -63,6 +63,7 @@ void add_mask_cases(CaseList& cases) {
     cases.push_back({"merge" + tag,
                      [st] {
                        if (st->ojo_planes.empty()) st->ojo_planes = ojo::split(st->tsrc);
+                       st->ojo_out = ojo::Tensor();  // as OpenCV reuses cv_out (see morphology.cpp)
                        st->ojo_out = ojo::merge(st->ojo_planes);
                      },
                      [st] {

@@ -4,6 +4,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <hwy/targets.h>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,23 @@ TEST(CannyVsOpenCV, ColourImagesUseTheStrongestChannel) {
     expect_canny_matches(from_cv(rgba), 50, 150, 3, l2, "logo RGBA");
   }
   expect_canny_matches(coffee, 50, 100, 7, false, "coffee aperture 7");
+}
+
+// Magnitude and suppression rows dispatch to the best Highway target at run time: each one this
+// CPU runs must agree (aperture 7 gives large derivatives).
+TEST(CannyVsOpenCV, EveryHighwayTargetThisCpuRuns) {
+  const Tensor gray = photo_gray("camera.png").index({Slice(100, 260), Slice(50, 301)});
+  const Tensor rgb = photo_rgb("coffee.png").index({Slice(0, 140), Slice(100, 333)});
+  for (int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    hwy::SetSupportedTargetsForTest(target);
+    const std::string name = std::string("Highway target ") + hwy::TargetName(target);
+    for (bool l2 : {false, true})
+      for (int aperture : {3, 7}) {
+        expect_canny_matches(gray, 50, 100, aperture, l2, name + " gray", false);
+        expect_canny_matches(rgb, 30, 120, aperture, l2, name + " rgb", false);
+      }
+  }
+  hwy::SetSupportedTargetsForTest(0);
 }
 
 TEST(CannyVsOpenCV, EdgeShapesAndViews) {

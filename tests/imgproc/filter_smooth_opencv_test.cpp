@@ -44,6 +44,22 @@ TEST(GaussianBlurOpenCV, ReferenceMatchesOpenCV) {
       }
 }
 
+// The 8-bit passes dispatch to the best Highway target at run time: each one this CPU runs must agree.
+TEST(GaussianBlurOpenCV, EveryHighwayTargetThisCpuRuns) {
+  for (int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    hwy::SetSupportedTargetsForTest(target);
+    for (const auto& [name, img] : small_images())
+      for (const GaussCase& g : kGauss)
+        for (int border : {int(BORDER_REFLECT_101), int(BORDER_CONSTANT)}) {
+          cv::Mat expected;
+          cv::GaussianBlur(to_cv(img), expected, cv::Size(g.kw, g.kh), g.sx, g.sy, border);
+          EXPECT_TRUE(close_to(GaussianBlur(img, {g.kw, g.kh}, g.sx, g.sy, border), expected))
+              << hwy::TargetName(target) << " " << name << " " << g.kw << "x" << g.kh << " " << border_name(border);
+        }
+  }
+  hwy::SetSupportedTargetsForTest(0);
+}
+
 TEST(GaussianBlurOpenCV, IsolatedFlagAndWrapBorderForUint8) {
   const Tensor img = photo("coins.png", true);
   for (int border : {int(BORDER_REFLECT_101 | BORDER_ISOLATED), int(BORDER_WRAP), int(BORDER_CONSTANT | BORDER_ISOLATED)}) {

@@ -4,6 +4,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <hwy/targets.h>
 #include <random>
 
 #include "ojo/core/parallel.hpp"
@@ -47,6 +48,20 @@ TEST(ResizeVsOpenCV, PhotosDownAndUpEveryInterpolation) {
   for (const Tensor& img : imgs)
     for (int interp : kInterps)
       for (Size d : sizes) expect_resize_matches(img, d, 0, 0, interp, "photo");
+}
+
+// LINEAR and AREA dispatch to the best Highway target at run time: each one this CPU runs must agree.
+TEST(ResizeVsOpenCV, EveryHighwayTargetThisCpuRuns) {
+  for (int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    hwy::SetSupportedTargetsForTest(target);
+    for (int64_t c : {1, 3, 4}) {
+      const Tensor img = random_image(61, 97, c, 7 + static_cast<unsigned>(c));
+      for (int interp : {INTER_LINEAR, INTER_AREA})
+        for (Size d : {Size{32, 20}, Size{194, 122}, Size{31, 29}, Size{48, 30}})
+          expect_resize_matches(img, d, 0, 0, interp, std::string("Highway target ") + hwy::TargetName(target));
+    }
+  }
+  hwy::SetSupportedTargetsForTest(0);
 }
 
 TEST(ResizeVsOpenCV, FactorsInsteadOfSize) {

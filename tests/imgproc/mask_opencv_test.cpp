@@ -6,6 +6,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <hwy/targets.h>
 #include <string>
 #include <vector>
 
@@ -207,6 +208,27 @@ TEST(SetTo, GuideMaskedAssignmentMatchesMatSetTo) {
   all.setTo(cv::Scalar(1, 2, 3));
   Tensor img = rgb.clone();
   expect_equal_images(setTo(img, {1, 2, 3}), all, "no mask");
+}
+
+// u8 setTo with 1, 3 and 4 channels dispatches to the best Highway target at run time: each one
+// this CPU runs must agree.
+TEST(SetTo, EveryHighwayTargetAndChannelCount) {
+  const Tensor rgb = photo("astronaut.png");
+  const Tensor images[] = {photo("astronaut.png", 1), rgb, cvtColor(rgb, COLOR_RGB2RGBA)};
+  for (int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    hwy::SetSupportedTargetsForTest(target);
+    for (const Tensor& src : images) {
+      const int cn = src.dim() == 3 ? static_cast<int>(src.size(2)) : 1;
+      const std::vector<double> value = {7, 200, 3, 99};
+      const std::vector<double> v(value.begin(), value.begin() + cn);
+      cv::Mat expected = to_cv(src);
+      expected.setTo(scalar_of(v, cn), to_cv(some_mask(src)));
+      Tensor img = src.clone();
+      setTo(img, v, some_mask(src));
+      expect_equal_images(img, expected, std::string("Highway target ") + hwy::TargetName(target));
+    }
+  }
+  hwy::SetSupportedTargetsForTest(0);
 }
 
 TEST(SetTo, GrayRoiViewAndFloat) {

@@ -16,12 +16,14 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include "ojo/core/parallel.hpp"
 #include "ojo/imgproc/border.hpp"
 #include "ojo/imgproc/edge.hpp"
 #include "ojo/imgproc/filter.hpp"
+#include "canny_kernels.hpp"
 #include "pixel_rows.hpp"
 
 namespace ojo {
@@ -65,7 +67,7 @@ void magnitude_row(const int16_t* dx, const int16_t* dy, int64_t W, int64_t C, b
       for (int64_t j = 0; j < W; ++j) mag[j] = std::abs(int32_t(dx[j])) + std::abs(int32_t(dy[j]));
     return;
   }
-  for (int64_t j = 0; j < W; ++j) {
+  for (int64_t j = C == 3 ? canny_detail::magnitude_c3_fast(dx, dy, W, l2, mag, sdx, sdy) : 0; j < W; ++j) {
     int64_t best = j * C;
     int32_t bm = 0;
     for (int64_t k = 0; k < C; ++k) {
@@ -83,13 +85,18 @@ void magnitude_row(const int16_t* dx, const int16_t* dy, int64_t W, int64_t C, b
   }
 }
 
-// Non-maximum suppression of one row. mp, ma, mn: magnitudes of the rows above, at and below,
+// Non-maximum suppression of one row (the vector kernel, then this loop for the rest). mp, ma, mn: magnitudes of the rows above, at and below,
 // each with a zero at index -1 and W. Writes map[0..W-1] and appends strong pixels to `strong`.
 void suppress_row(const int32_t* mp, const int32_t* ma, const int32_t* mn, const int16_t* dx, const int16_t* dy,
                   int64_t W, Levels lv, uint8_t* map, std::vector<uint8_t*>& strong) {
-  std::memset(map, 1, W);
+  thread_local std::vector<int32_t> idx;
+  idx.resize(static_cast<size_t>(W + 64));
+  int64_t ns = 0;
+  const int64_t done = canny_detail::suppress_row_fast(mp, ma, mn, dx, dy, W, lv.low, lv.high, map, idx.data(), &ns);
+  for (int64_t k = 0; k < ns; ++k) strong.push_back(map + idx[k]);
+  std::memset(map + done, 1, W - done);
   const int32_t low = lv.low;
-  for (int64_t j0 = 0; j0 < W; j0 += 16) {
+  for (int64_t j0 = done; j0 < W; j0 += 16) {
     const int64_t j1 = std::min<int64_t>(W, j0 + 16);
     int any = 0;  // most of an image is below `low`: skip 16 pixels at a time (vectorised test)
     for (int64_t j = j0; j < j1; ++j) any |= ma[j] > low;
@@ -154,15 +161,20 @@ Tensor canny_from_derivatives(const Tensor& dxt, const Tensor& dyt, Levels lv, b
   const PixelRows<const int16_t> dx = pixel_rows<const int16_t>(dxt, kx);
   const PixelRows<const int16_t> dy = pixel_rows<const int16_t>(dyt, ky);
   const int64_t mapstep = W + 2;
-  std::vector<uint8_t> map(static_cast<size_t>((H + 2) * mapstep));
-  std::memset(map.data(), 1, mapstep);
-  std::memset(map.data() + (H + 1) * mapstep, 1, mapstep);
+  // Not zero-filled: suppress_row writes every inner cell, the frame is set here.
+  std::unique_ptr<uint8_t[]> map_store(new uint8_t[static_cast<size_t>((H + 2) * mapstep)]);
+  uint8_t* const map = map_store.get();
+  std::memset(map, 1, mapstep);
+  std::memset(map + (H + 1) * mapstep, 1, mapstep);
   for (int64_t y = 1; y <= H; ++y) map[y * mapstep] = map[y * mapstep + W + 1] = 1;
 
-  const int64_t max_parts = get_num_threads();
-  std::vector<std::vector<uint8_t*>> strong(static_cast<size_t>(max_parts));
-  const int64_t parts = pixel_detail::for_each_band(H, std::max<int64_t>(8, 65536 / std::max<int64_t>(W, 1)),
-                                                    [&](int64_t p, int64_t y0, int64_t y1) {
+  // Several bands per thread, claimed dynamically: a thread that the OS delays (a busy machine)
+  // does not hold up the others. One thread: one band (each band recomputes two magnitude rows).
+  const int64_t threads = get_num_threads();
+  const int64_t min_rows = std::max<int64_t>(8, 65536 / std::max<int64_t>(W, 1));
+  const int64_t parts = threads <= 1 ? 1 : std::clamp<int64_t>(H / min_rows, 1, 4 * threads);
+  std::vector<std::vector<uint8_t*>> strong(static_cast<size_t>(parts));
+  auto suppress_band = [&](int64_t p, int64_t y0, int64_t y1) {
     // Ring of three magnitude rows (zero at -1 and W), and the chosen derivatives for C > 1.
     std::vector<int32_t> ring(3 * static_cast<size_t>(W + 2), 0);
     std::vector<int16_t> sel(C > 1 ? 6 * static_cast<size_t>(W) : 0);
@@ -189,12 +201,15 @@ Tensor canny_from_derivatives(const Tensor& dxt, const Tensor& dyt, Levels lv, b
       load(next, y + 1);
       const int16_t* rx = C > 1 ? sdx[cur] : dx.row(y);
       const int16_t* ry = C > 1 ? sdy[cur] : dy.row(y);
-      suppress_row(rows[prev], rows[cur], rows[next], rx, ry, W, lv, map.data() + (y + 1) * mapstep + 1, out);
+      suppress_row(rows[prev], rows[cur], rows[next], rx, ry, W, lv, map + (y + 1) * mapstep + 1, out);
       const int t = prev;
       prev = cur;
       cur = next;
       next = t;
     }
+  };
+  parallel_for(0, parts, 1, [&](int64_t p0, int64_t p1) {
+    for (int64_t p = p0; p < p1; ++p) suppress_band(p, H * p / parts, H * (p + 1) / parts);
   });
 
   std::vector<uint8_t*> stack;
@@ -203,7 +218,7 @@ Tensor canny_from_derivatives(const Tensor& dxt, const Tensor& dyt, Levels lv, b
 
   Tensor dst = Tensor::empty({H, W}, DType::u8);
   uint8_t* o = dst.data<uint8_t>();
-  const uint8_t* mp = map.data();
+  const uint8_t* mp = map;
   parallel_for(0, H, std::max<int64_t>(1, 65536 / W), [o, mp, W, mapstep](int64_t y0, int64_t y1) {
     const int64_t w = W, step = mapstep;  // locals: u8 stores could alias the captures
     for (int64_t y = y0; y < y1; ++y) {

@@ -304,10 +304,13 @@ void sep_int_impl(const Tensor& src, Tensor& dst, int64_t H, int64_t W, int64_t 
       H, n, kh, ay, border,
       [&](int64_t sy, R* row) {
         thread_local std::vector<uint8_t> pad;
-        pad.resize(static_cast<size_t>((W + kw - 1) * C));
-        if (sy < 0) std::fill(pad.begin(), pad.end(), uint8_t(0));
-        else pad_row(base + sy * n, W, C, xmap, ax, pad.data());
-        int_row<R>(pad.data(), row, n, kx.data(), kw, C);
+        if (sy < 0) {
+          std::fill(row, row + n, R(0));
+          return;
+        }
+        row_pass_in_place(base + sy * n, W, C, xmap, ax, kw, pad, [&](const uint8_t* p, int64_t first, int64_t count) {
+          int_row<R>(p, row + first, count, kx.data(), kw, C);
+        });
       },
       [&](int64_t y, const R* const* rows) {
         if constexpr (std::is_same_v<R, int16_t>) {

@@ -58,6 +58,31 @@ inline void pad_row(const T* row, int64_t W, int64_t C, const std::vector<int64_
   }
 }
 
+// Runs a horizontal pass over one row without copying it whole: pass(p, first, count) must write
+// the `count` output elements from element `first` on, reading tap j of output i at p[i + j*C].
+// Pixels whose kw taps (anchor ax) lie inside the row read it in place; the few at each end read a
+// small padded copy made by the column map (as pad_row would make it).
+template <class T, class Pass>
+void row_pass_in_place(const T* row, int64_t W, int64_t C, const std::vector<int64_t>& xmap, int64_t ax, int64_t kw,
+                       std::vector<T>& pad, const Pass& pass) {
+  const int64_t lo = ax, hi = W - (kw - 1 - ax);  // outputs [lo, hi) read only the row
+  auto padded = [&](int64_t first, int64_t count) {  // padded pixels [first, first + count)
+    pad.resize(static_cast<size_t>(count * C));
+    for (int64_t i = 0; i < count; ++i) {
+      const int64_t s = xmap[first + i];
+      for (int64_t c = 0; c < C; ++c) pad[i * C + c] = s < 0 ? T(0) : row[s * C + c];
+    }
+    return pad.data();
+  };
+  if (hi - lo < kw) {  // narrow row: pad it whole
+    pass(padded(0, W + kw - 1), 0, W * C);
+    return;
+  }
+  pass(row, lo * C, (hi - lo) * C);
+  pass(padded(0, lo + kw - 1), 0, lo * C);
+  pass(padded(hi, W + kw - 1 - hi), hi * C, (W - hi) * C);
+}
+
 // Streams rows: for each output row y in [0, H) calls emit(y, rows) where rows[i] (i < kh) is the
 // buffer made by make_row(src_y, buffer) for source row y - ay + i (src_y = -1 for a constant
 // border row). Buffers hold `rowlen` elements of Buf. Runs bands of rows on parallel_for; an emit

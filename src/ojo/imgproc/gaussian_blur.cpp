@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "filter_engine.hpp"
+#include "gaussian_kernels.hpp"
 #include "ojo/imgproc/filter.hpp"
 
 namespace ojo {
@@ -103,83 +104,81 @@ GaussPlan plan_gaussian(const Tensor& src, Size ksize, double sigma1, double sig
   return p;
 }
 
-template <int K>
-OJO_CLONES void gauss_col_k(const uint16_t* const* rows, const uint32_t* k, uint8_t* __restrict out, int64_t n) {
-  const uint16_t* r[K];
-  uint32_t kk[K];
-  for (int i = 0; i < K; ++i) r[i] = rows[i], kk[i] = k[i];
-  for (int64_t x = 0; x < n; ++x) {
+// The vector passes (gaussian_fast.cpp) do the bulk of each row; these plain loops finish it.
+// Vertical: v[x] = sum_i k[i] * rows[i][x], exact in u16.
+void gauss_vert(const uint8_t* const* rows, const uint16_t* k, int64_t kh, uint16_t* v, int64_t n) {
+  for (int64_t x = gauss_detail::gauss_sum_u8_fast(rows, k, kh, v, n); x < n; ++x) {
+    uint32_t acc = 0;
+    for (int64_t i = 0; i < kh; ++i) acc += uint32_t{k[i]} * rows[i][x];
+    v[x] = static_cast<uint16_t>(acc);
+  }
+}
+
+// Horizontal, rounded: out[x] = (sum_j k[j] * r[x + j * step] + 2^15) >> 16.
+void gauss_horz(const uint16_t* r, int64_t step, const uint16_t* k, int64_t kw, uint8_t* out, int64_t n) {
+  for (int64_t x = gauss_detail::gauss_round_u16_fast(r, step, k, kw, out, n); x < n; ++x) {
     uint32_t acc = 1u << 15;
-#pragma GCC unroll 32
-    for (int i = 0; i < K; ++i) acc += kk[i] * r[i][x];
+    for (int64_t j = 0; j < kw; ++j) acc += uint32_t{k[j]} * r[x + j * step];
     out[x] = static_cast<uint8_t>(acc >> 16);
   }
 }
 
-// Column passes with the tap count known at compile time (odd K = 1..31): GCC unrolls the taps
-// and vectorises across x; a runtime tap loop does not vectorise well.
-using ColFn = void (*)(const uint16_t* const*, const uint32_t*, uint8_t*, int64_t);
-template <size_t... I>
-constexpr std::array<ColFn, sizeof...(I)> make_cols(std::index_sequence<I...>) {
-  return {&gauss_col_k<2 * I + 1>...};
-}
-constexpr auto kCols = make_cols(std::make_index_sequence<16>{});
-
-OJO_CLONES void gauss_col_any(const uint16_t* const* rows, const uint32_t* k, int64_t taps, uint32_t* __restrict acc,
-                              uint8_t* __restrict out, int64_t n) {
-  for (int64_t x = 0; x < n; ++x) acc[x] = 1u << 15;
-  for (int64_t i = 0; i < taps; ++i) {
-    const uint32_t ki = k[i];
-    const uint16_t* __restrict r = rows[i];
-    for (int64_t x = 0; x < n; ++x) acc[x] += ki * r[x];
-  }
-  for (int64_t x = 0; x < n; ++x) out[x] = static_cast<uint8_t>(acc[x] >> 16);
-}
-
-// Symmetric horizontal pass: out = kc * p[c] + sum_{j<c} k[j] * (p[j] + p[kw-1-j]), all in 16 bits
-// (exact: the kernel sums to 256, so every partial sum stays <= 255 * 256).
-OJO_CLONES void gauss_row(const uint8_t* __restrict pad, uint16_t* __restrict out, int64_t n, const uint16_t* k, int64_t kw,
-                          int64_t step) {
-  const int64_t c = kw / 2;
-  const uint16_t kc = k[c];
-  const uint8_t* pc = pad + c * step;
-  for (int64_t x = 0; x < n; ++x) out[x] = static_cast<uint16_t>(kc * pc[x]);
-  for (int64_t j = 0; j < c; ++j) {
-    const uint16_t kj = k[j];
-    if (kj == 0) continue;
-    const uint8_t* a = pad + j * step;
-    const uint8_t* b = pad + (kw - 1 - j) * step;
-    for (int64_t x = 0; x < n; ++x) out[x] = static_cast<uint16_t>(out[x] + kj * static_cast<uint16_t>(a[x] + b[x]));
+// Small-sum variant: out[x] = (sum_j k[j] * r[x + j * step] + 2^(shift-1)) >> shift.
+void gauss_horz_shift(const uint16_t* r, int64_t step, const uint16_t* k, int64_t kw, int shift, uint8_t* out,
+                      int64_t n) {
+  for (int64_t x = gauss_detail::gauss_shift_u16_fast(r, step, k, kw, shift, out, n); x < n; ++x) {
+    uint32_t acc = shift > 0 ? 1u << (shift - 1) : 0;
+    for (int64_t j = 0; j < kw; ++j) acc += uint32_t{k[j]} * r[x + j * step];
+    out[x] = static_cast<uint8_t>(acc >> shift);
   }
 }
 
+// The largest s with every value a multiple of 2^s (at most 8: the values sum to 256).
+int pow2_factor(const std::vector<uint16_t>& k) {
+  int s = 8;
+  for (uint16_t v : k)
+    while (s > 0 && v % (1u << s) != 0) --s;
+  return s;
+}
+
+// Vertical pass first, then horizontal (the same exact integer sums as OpenCV's horizontal-first
+// order): each output row reads its kh source rows in place and keeps one u16 row, so rows are
+// independent (no ring of intermediate rows, nothing recomputed between threads). The vertical
+// sums of the border pixels are those of the pixels the column map points to.
 void gaussian_u8_fast(const Tensor& src, Tensor& dst, int64_t H, int64_t W, int64_t C, const std::vector<uint16_t>& kx,
                       const std::vector<uint16_t>& ky, int border) {
   const int64_t kw = static_cast<int64_t>(kx.size()), kh = static_cast<int64_t>(ky.size());
-  const int64_t n = W * C;
-  const std::vector<int64_t> xmap = border_map(W, kw / 2, kw / 2, border);
-  const std::vector<uint32_t> ky32(ky.begin(), ky.end());
+  const int64_t c = kw / 2, n = W * C;
+  const std::vector<int64_t> xmap = border_map(W, c, c, border);
+  const std::vector<int64_t> ymap = border_map(H, kh / 2, kh / 2, border);
+  const std::vector<uint8_t> zeros(static_cast<size_t>(n), 0);  // BORDER_CONSTANT rows
+  // Kernels with power-of-two factors 2^sx, 2^sy, sx + sy >= 8 (3x3, 5x5 sigma 0): divided out,
+  // the sums stay in u16 and the rounding is one shift (see gaussian_fast.cpp).
+  const int sx = pow2_factor(kx), sy = pow2_factor(ky);
+  const bool small = sx + sy >= 8;
+  std::vector<uint16_t> kxs(kx), kys(ky);
+  if (small)
+    for (auto* k : {&kxs, &kys})
+      for (uint16_t& v : *k) v = static_cast<uint16_t>(v >> (k == &kxs ? sx : sy));
   const uint8_t* base = src.data<uint8_t>();
   uint8_t* out = dst.data<uint8_t>();
-  stream_rows<uint16_t>(
-      H, n, kh, kh / 2, border,
-      [&](int64_t sy, uint16_t* row) {
-        thread_local std::vector<uint8_t> pad;
-        pad.resize(static_cast<size_t>((W + kw - 1) * C));
-        if (sy < 0) std::fill(pad.begin(), pad.end(), uint8_t(0));
-        else pad_row(base + sy * n, W, C, xmap, kw / 2, pad.data());
-        gauss_row(pad.data(), row, n, kx.data(), kw, C);
-      },
-      [&](int64_t y, const uint16_t* const* rows) {
-        uint8_t* o = out + y * n;
-        if (kh <= 31) {
-          kCols[kh / 2](rows, ky32.data(), o, n);
-        } else {
-          thread_local std::vector<uint32_t> acc;
-          acc.resize(static_cast<size_t>(n));
-          gauss_col_any(rows, ky32.data(), kh, acc.data(), o, n);
-        }
-      });
+  parallel_for(0, H, std::max<int64_t>(1, 65536 / n), [&](int64_t y0, int64_t y1) {
+    std::vector<uint16_t> vpad(static_cast<size_t>((W + kw - 1) * C));
+    std::vector<const uint8_t*> rows(static_cast<size_t>(kh));
+    uint16_t* v = vpad.data() + c * C;
+    auto pad = [&](int64_t i) {  // padded pixel i (pixel i - c) from the map
+      const int64_t s = xmap[i];
+      for (int64_t ch = 0; ch < C; ++ch) vpad[i * C + ch] = s < 0 ? 0 : v[s * C + ch];
+    };
+    for (int64_t y = y0; y < y1; ++y) {
+      for (int64_t i = 0; i < kh; ++i) rows[i] = ymap[y + i] < 0 ? zeros.data() : base + ymap[y + i] * n;
+      gauss_vert(rows.data(), kys.data(), kh, v, n);
+      for (int64_t i = 0; i < c; ++i) pad(i);
+      for (int64_t i = c + W; i < W + kw - 1; ++i) pad(i);
+      if (small) gauss_horz_shift(vpad.data(), C, kxs.data(), kw, 16 - sx - sy, out + y * n, n);
+      else gauss_horz(vpad.data(), C, kx.data(), kw, out + y * n, n);
+    }
+  });
 }
 
 }  // namespace

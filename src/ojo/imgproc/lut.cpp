@@ -1,5 +1,7 @@
 // LUT: OpenCV's cv::LUT (dst = lut[src]) for u8 images, any lut dtype, shared or per-channel table.
 #include <cstdint>
+#include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "ojo/core/parallel.hpp"
@@ -25,6 +27,21 @@ int64_t check_lut(const Tensor& src, const Tensor& lut) {
        "{1, 256, C} with C = ", C, " channels of src), got shape ", shape_str(lut.shape()));
 }
 
+// u8 -> u8 with one shared table: the table copied to the stack (the byte stores cannot alias it,
+// so loads run ahead of stores), 8 source bytes read as one word and 8 results stored as one.
+void lut_u8_shared(const uint8_t* s, const uint8_t* tab, uint8_t* d, int64_t n) {
+  uint8_t t[256];
+  std::memcpy(t, tab, 256);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t v, r = 0;
+    std::memcpy(&v, s + i, 8);
+    for (int k = 0; k < 8; ++k) r |= static_cast<uint64_t>(t[(v >> (8 * k)) & 0xFF]) << (8 * k);
+    std::memcpy(d + i, &r, 8);
+  }
+  for (; i < n; ++i) d[i] = t[s[i]];
+}
+
 template <class L>
 void lut_rows(const PixelRows<const uint8_t>& in, int64_t C, int64_t cols, const L* tab, L* out, int64_t y0,
               int64_t y1) {
@@ -33,7 +50,8 @@ void lut_rows(const PixelRows<const uint8_t>& in, int64_t C, int64_t cols, const
     L* d = out + y * in.width;
     const int64_t n = in.width;
     if (cols == 1) {
-      for (int64_t i = 0; i < n; ++i) d[i] = tab[s[i]];
+      if constexpr (std::is_same_v<L, uint8_t>) lut_u8_shared(s, tab, d, n);
+      else for (int64_t i = 0; i < n; ++i) d[i] = tab[s[i]];
     } else if (C == 3) {
       for (int64_t i = 0; i < n; i += 3) {
         d[i] = tab[s[i] * 3];

@@ -214,6 +214,9 @@ Tensor setto_impl(const Tensor& img, const std::vector<double>& value, const Ten
       for (int64_t y = y0; y < y1; ++y) {
         const uint8_t* mrow = pm + y * w;
         T* row = base + y * sy;
+        int64_t x0 = 0;  // pixels done by the vector kernel
+        if constexpr (std::is_same_v<T, uint8_t>)
+          if (fast && sx == cn && sc == 1) x0 = mask_detail::setto_u8_fast(row, mrow, w, cn, colour);
         if (fast && sx == cn && sc == 1 && cn == 1) {
           const T c0 = colour[0];
           T* __restrict r = row;
@@ -221,23 +224,23 @@ Tensor setto_impl(const Tensor& img, const std::vector<double>& value, const Ten
           if constexpr (sizeof(T) == 1 && !std::is_same_v<T, bool>) {  // branchless byte select, vectorises
             const uint8_t cb = static_cast<uint8_t>(c0);
             uint8_t* __restrict rb = reinterpret_cast<uint8_t*>(r);
-            for (int64_t x = 0; x < w; ++x) {
+            for (int64_t x = x0; x < w; ++x) {
               const uint8_t sel = static_cast<uint8_t>(-static_cast<int>(m[x] != 0));
               rb[x] = static_cast<uint8_t>((rb[x] & ~sel) | (cb & sel));
             }
           } else {
-            for (int64_t x = 0; x < w; ++x) r[x] = m[x] ? c0 : r[x];
+            for (int64_t x = x0; x < w; ++x) r[x] = m[x] ? c0 : r[x];
           }
           continue;
         }
         if (fast && sx == cn && sc == 1 && cn == 3) {
           const T c0 = colour[0], c1 = colour[1], c2 = colour[2];
           T* __restrict r = row;
-          for (int64_t x = 0; x < w; ++x)
+          for (int64_t x = x0; x < w; ++x)
             if (mrow[x]) r[3 * x] = c0, r[3 * x + 1] = c1, r[3 * x + 2] = c2;
           continue;
         }
-        for (int64_t x = 0; x < w; ++x)
+        for (int64_t x = x0; x < w; ++x)
           if (mrow[x])
             for (int64_t c = 0; c < cn; ++c) row[x * sx + c * sc] = colour[c];
       }

@@ -78,6 +78,36 @@ int64_t MergeU8(const uint8_t* const* planes, uint8_t* dst, int64_t n, int64_t c
   return i;
 }
 
+// setTo with a mask: pixels whose mask byte is nonzero take `colour`; a vector of pixels whose mask
+// is all zero is neither loaded nor stored (the image is written only where it changes).
+int64_t SetToU8(uint8_t* row, const uint8_t* mask, int64_t n, int64_t cn, const uint8_t* colour) {
+  const hn::ScalableTag<uint8_t> d;
+  const int64_t N = static_cast<int64_t>(hn::Lanes(d));
+  const auto zero = hn::Zero(d);
+  int64_t i = 0;
+  if (cn != 1 && cn != 3 && cn != 4) return 0;
+  const auto c0 = hn::Set(d, colour[0]), c1 = hn::Set(d, colour[cn > 1 ? 1 : 0]), c2 = hn::Set(d, colour[cn > 2 ? 2 : 0]),
+             c3 = hn::Set(d, colour[cn - 1]);
+  for (; i + N <= n; i += N) {
+    const auto keep = hn::Eq(hn::LoadU(d, mask + i), zero);
+    if (hn::AllTrue(d, keep)) continue;
+    if (cn == 1) {
+      hn::StoreU(hn::IfThenElse(keep, hn::LoadU(d, row + i), c0), d, row + i);
+    } else if (cn == 3) {
+      hn::Vec<decltype(d)> a, b, c;
+      hn::LoadInterleaved3(d, row + 3 * i, a, b, c);
+      hn::StoreInterleaved3(hn::IfThenElse(keep, a, c0), hn::IfThenElse(keep, b, c1), hn::IfThenElse(keep, c, c2), d,
+                            row + 3 * i);
+    } else {
+      hn::Vec<decltype(d)> a, b, c, e;
+      hn::LoadInterleaved4(d, row + 4 * i, a, b, c, e);
+      hn::StoreInterleaved4(hn::IfThenElse(keep, a, c0), hn::IfThenElse(keep, b, c1), hn::IfThenElse(keep, c, c2),
+                            hn::IfThenElse(keep, e, c3), d, row + 4 * i);
+    }
+  }
+  return i;
+}
+
 }  // namespace ojo::mask_detail::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
@@ -86,6 +116,10 @@ namespace ojo::mask_detail {
 HWY_EXPORT(InRangeU8);
 HWY_EXPORT(SplitU8);
 HWY_EXPORT(MergeU8);
+HWY_EXPORT(SetToU8);
+int64_t setto_u8_fast(uint8_t* row, const uint8_t* mask, int64_t n, int64_t cn, const uint8_t* colour) {
+  return HWY_DYNAMIC_DISPATCH(SetToU8)(row, mask, n, cn, colour);
+}
 int64_t split_u8_fast(const uint8_t* src, uint8_t* const* planes, int64_t n, int64_t cn) {
   return HWY_DYNAMIC_DISPATCH(SplitU8)(src, planes, n, cn);
 }

@@ -14,4 +14,8 @@ int64_t inrange_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, int64_t cn,
 int64_t split_u8_fast(const uint8_t* src, uint8_t* const* planes, int64_t n, int64_t cn);
 int64_t merge_u8_fast(const uint8_t* const* planes, uint8_t* dst, int64_t n, int64_t cn);
 
+// setTo on `n` contiguous u8 pixels of `cn` channels (1, 3 or 4; others return 0): pixel i takes
+// colour[0..cn) where mask[i] != 0. Returns how many pixels it did; the caller finishes the rest.
+int64_t setto_u8_fast(uint8_t* row, const uint8_t* mask, int64_t n, int64_t cn, const uint8_t* colour);
+
 }  // namespace ojo::mask_detail

@@ -383,6 +383,19 @@ Tensor morph_ref(const Tensor& src, bool is_max, const Tensor& kernel, Point anc
   });
 }
 
+// out[i] = saturate(a[i] - b[i]) for i in [i0, i1); u8 as a > b ? a - b : 0, which vectorises
+// (psubusb). `out` may be a or b: element i only reads element i.
+template <class T>
+OJO_SIMD_CLONES void subtract_span(const T* pa, const T* pb, T* po, int64_t i0, int64_t i1) {
+  if constexpr (std::is_floating_point_v<T>) {
+    for (int64_t i = i0; i < i1; ++i) po[i] = pa[i] - pb[i];
+  } else if constexpr (std::is_same_v<T, uint8_t>) {
+    for (int64_t i = i0; i < i1; ++i) po[i] = static_cast<uint8_t>(pa[i] > pb[i] ? pa[i] - pb[i] : 0);
+  } else {
+    for (int64_t i = i0; i < i1; ++i) po[i] = saturate_cast<T>(static_cast<int32_t>(pa[i]) - static_cast<int32_t>(pb[i]));
+  }
+}
+
 // Saturating a - b, element-wise, same shape and dtype (OpenCV's Mat subtraction), written into
 // `out`: a new contiguous tensor of that shape which may be a or b itself (one of the morphology
 // results, so no extra allocation; element i only reads element i).
@@ -393,12 +406,7 @@ Tensor subtract_sat(const Tensor& a, const Tensor& b, Tensor out) {
     if constexpr (!std::is_same_v<T, bool>) {
       const T *pa = ca.data<T>(), *pb = cb.data<T>();
       T* po = out.data<T>();
-      const int64_t n = a.numel();
-      if constexpr (std::is_floating_point_v<T>) {
-        for (int64_t i = 0; i < n; ++i) po[i] = pa[i] - pb[i];
-      } else {
-        for (int64_t i = 0; i < n; ++i) po[i] = saturate_cast<T>(static_cast<int32_t>(pa[i]) - static_cast<int32_t>(pb[i]));
-      }
+      parallel_for(0, a.numel(), 1 << 16, [pa, pb, po](int64_t i0, int64_t i1) { subtract_span<T>(pa, pb, po, i0, i1); });
     }
   });
   return out;

@@ -23,6 +23,7 @@
 #include "ojo/core/parallel.hpp"
 #include "ojo/core/saturate.hpp"
 #include "ojo/imgproc/geometry.hpp"
+#include "resize_kernels.hpp"
 
 namespace ojo {
 
@@ -201,8 +202,8 @@ Separable make_separable(const Setup& s) {
 
 // D[dx] = S[xofs[dx]] * a0 + S[xofs[dx] + cn] * a1 (the pair of weights read as one int32).
 void hresize_linear(const uint8_t* __restrict S, int* __restrict D, const int* __restrict xofs,
-                    const short* __restrict alpha, int64_t n, int64_t cn) {
-  int64_t dx = 0;
+                    const short* __restrict alpha, int64_t n, int64_t cn, int64_t swidth, bool fast) {
+  int64_t dx = fast ? resize_detail::hresize_linear_c34_fast(S, D, xofs, alpha, n, cn, swidth) : 0;
   // SSE2 (the baseline): 8 tap pairs packed in 16-bit words, widened to int16 and multiplied-added
   // with their weight pairs (pmaddwd) -- the same exact int32 sums as the scalar loop.
   auto block = [&](auto pair) {
@@ -242,10 +243,10 @@ void hresize_linear(const uint8_t* __restrict S, int* __restrict D, const int* _
 
 // Horizontal pass of one source row into int32 (exact).
 void hresize_row(const uint8_t* S, int* D, const Separable& t, int64_t dwidth, int64_t swidth, int64_t cn,
-                 bool fast_cubic = false) {
+                 bool fast_cubic) {
   const short* alpha = t.alpha.data();
   if (t.ksize == 2) {
-    hresize_linear(S, D, t.xofs.data(), alpha, t.xmax, cn);
+    hresize_linear(S, D, t.xofs.data(), alpha, t.xmax, cn, swidth, fast_cubic);
     for (int64_t dx = t.xmax; dx < dwidth; ++dx) D[dx] = S[t.xofs[dx]] * kCoefScale;
     return;
   }
@@ -302,13 +303,10 @@ void hresize_row(const uint8_t* S, int* D, const Separable& t, int64_t dwidth, i
   }
 }
 
-// ((S0>>4)*b0 >> 16) + ((S1>>4)*b1 >> 16), (+2) >> 2, saturated: written in 16-bit lanes so it
-// vectorises to pmulhw (S>>4 <= 32640 and the weights fit int16, as in OpenCV's own kernel).
-__attribute__((target_clones("avx2", "default"))) void vresize_linear_u8(const int* __restrict S0,
-                                                                        const int* __restrict S1, int16_t b0,
-                                                                        int16_t b1, uint8_t* __restrict D,
-                                                                        int64_t width) {
-  for (int64_t x = 0; x < width; ++x) {
+// ((S0>>4)*b0 >> 16) + ((S1>>4)*b1 >> 16), (+2) >> 2, saturated (the vector pass, then the same
+// per element; S>>4 <= 32640 and the weights fit int16, as in OpenCV's own kernel).
+void vresize_linear_u8(const int* S0, const int* S1, int16_t b0, int16_t b1, uint8_t* D, int64_t width, bool fast) {
+  for (int64_t x = fast ? resize_detail::vresize_linear_u8_fast(S0, S1, b0, b1, D, width) : 0; x < width; ++x) {
     const int16_t s0 = static_cast<int16_t>(S0[x] >> 4), s1 = static_cast<int16_t>(S1[x] >> 4);
     const int16_t m0 = static_cast<int16_t>((s0 * b0) >> 16), m1 = static_cast<int16_t>((s1 * b1) >> 16);
     const int v = (m0 + m1 + 2) >> 2;
@@ -320,7 +318,7 @@ __attribute__((target_clones("avx2", "default"))) void vresize_linear_u8(const i
 void vresize_row(const int* const* rows, const short* beta, uint8_t* D, int ksize, int64_t width, bool fast) {
   if (ksize == 2) {  // OpenCV's u8 linear formula (its vector and scalar code agree on it)
     const int *S0 = rows[0], *S1 = rows[1];
-    vresize_linear_u8(S0, S1, beta[0], beta[1], D, width);
+    vresize_linear_u8(S0, S1, beta[0], beta[1], D, width, fast);
     return;
   }
   // Cubic: OpenCV's vector loop (8 elements at a time) rounds a float sum; its scalar tail uses
@@ -364,25 +362,24 @@ Tensor resize_separable(const Tensor& src_in, const Setup& s, bool fast) {
   auto rows_fn = [&](int64_t y0, int64_t y1) {
     const int ks = t.ksize;
     std::vector<int> buf(ks * dwidth);
-    std::vector<int64_t> have(ks, -1);  // source row held by each buffer row (fast path cache)
-    const int* rows[4];
-    std::vector<int> next(dwidth);
+    std::vector<int64_t> have(ks, -1);  // source row held by each buffer slot (fast path cache)
     for (int64_t dy = y0; dy < y1; ++dy) {
+      int64_t sy[4];
+      const int* rows[4] = {};
+      bool taken[4] = {};
+      for (int k = 0; k < ks; ++k) sy[k] = std::clamp<int64_t>(t.yofs[dy] - ks / 2 + 1 + k, 0, s.sh - 1);
+      // Rows computed for the previous output row are reused where they are (no copy).
+      for (int k = 0; fast && k < ks; ++k)
+        for (int j = 0; j < ks && !rows[k]; ++j)
+          if (!taken[j] && have[j] == sy[k]) rows[k] = buf.data() + j * dwidth, taken[j] = true;
       for (int k = 0; k < ks; ++k) {
-        const int64_t sy = std::clamp<int64_t>(t.yofs[dy] - ks / 2 + 1 + k, 0, s.sh - 1);
-        int* row = buf.data() + k * dwidth;
-        if (!fast || have[k] != sy) {
-          // Reuse a buffer row computed for the previous output row when possible.
-          bool copied = false;
-          if (fast)
-            for (int j = k + 1; j < ks && !copied; ++j)
-              if (have[j] == sy) {
-                std::memcpy(row, buf.data() + j * dwidth, dwidth * sizeof(int));
-                copied = true;
-              }
-          if (!copied) hresize_row(sp + sy * swidth, row, t, dwidth, swidth, s.cn, fast);
-          have[k] = sy;
-        }
+        if (rows[k]) continue;
+        int j = 0;
+        while (taken[j]) ++j;
+        taken[j] = true;
+        int* row = buf.data() + j * dwidth;
+        hresize_row(sp + sy[k] * swidth, row, t, dwidth, swidth, s.cn, fast);
+        have[j] = sy[k];
         rows[k] = row;
       }
       vresize_row(rows, t.beta.data() + dy * ks, dp + dy * dwidth, ks, dwidth, fast);
@@ -395,6 +392,29 @@ Tensor resize_separable(const Tensor& src_in, const Setup& s, bool fast) {
 
 // ------------------------------------------------------------------ area (shrinking)
 
+// One row of whole blocks (the first w destination elements): the block's rows summed per
+// column (vectorised, u16), then sx columns per destination element. The sums are the reference's
+// integers, rounded the same way: (sum + 2) >> 2 for 2x2, else round(sum * (1/area)) in float.
+void area_block_row(const uint8_t* S, int64_t swidth, int sx, int sy, int64_t cn, int64_t w, bool two, uint8_t* D,
+                    std::vector<uint16_t>& colsum) {
+  const int64_t n = w * sx;  // source elements under the whole blocks
+  uint16_t* cs = colsum.data();
+  for (int64_t x = resize_detail::sum_rows_u8_fast(S, swidth, sy, cs, n); x < n; ++x) {
+    uint16_t v = 0;
+    for (int r = 0; r < sy; ++r) v = static_cast<uint16_t>(v + S[r * swidth + x]);
+    cs[x] = v;
+  }
+  const float scale = 1.f / (sx * sy);
+  for (int64_t px = 0; px < w / cn; ++px) {
+    const uint16_t* b = cs + px * sx * cn;
+    for (int64_t c = 0; c < cn; ++c) {
+      int sum = 0;
+      for (int k = 0; k < sx; ++k) sum += b[k * cn + c];
+      D[px * cn + c] = two ? static_cast<uint8_t>((sum + 2) >> 2) : round_u8(static_cast<float>(sum) * scale);
+    }
+  }
+}
+
 Tensor resize_area_fast(const Tensor& src_in, const Setup& s, int sx_scale, int sy_scale, bool fast) {
   const Tensor src = src_in.contiguous();
   Tensor out = Tensor::empty(out_shape(src, s), DType::u8);
@@ -406,6 +426,7 @@ Tensor resize_area_fast(const Tensor& src_in, const Setup& s, int sx_scale, int 
   const uint8_t* sp = src.data<uint8_t>();
   uint8_t* dp = out.data<uint8_t>();
   auto rows_fn = [&](int64_t y0, int64_t y1) {
+    std::vector<uint16_t> colsum(fast ? static_cast<size_t>(swidth) : 0);
     for (int64_t dy = y0; dy < y1; ++dy) {
       uint8_t* D = dp + dy * dwidth;
       const int64_t sy0 = dy * sy_scale;
@@ -416,6 +437,10 @@ Tensor resize_area_fast(const Tensor& src_in, const Setup& s, int sx_scale, int 
       const int64_t w = sy0 + sy_scale <= s.sh ? dwidth1 : 0;
       const uint8_t* S = sp + sy0 * swidth;
       int64_t dx = 0;
+      if (fast && w > 0 && sy_scale <= 257) {
+        area_block_row(S, swidth, sx_scale, sy_scale, cn, w, two, D, colsum);
+        dx = w;
+      }
       if (two) {
         const uint8_t* N = S + swidth;
         for (; dx < w; ++dx) {
