@@ -204,9 +204,17 @@ inline void copy_row(const T* src, int64_t n, T* dst) {
 template <class T>
 void pad_planes(const T* src, int64_t count, int64_t h, int64_t w, T* dst, int64_t top, int64_t left, int64_t cols,
                 int64_t plane) {
-  std::memset(dst, 0, sizeof(T) * count * plane);
-  for (int64_t q = 0; q < count; ++q, src += h * w, dst += plane)
-    for (int64_t r = 0; r < h; ++r) copy_row(src + r * w, w, dst + (top + r) * cols + left);
+  for (int64_t q = 0; q < count; ++q, src += h * w, dst += plane) {
+    // Zeros go only where no data does: before row 0, between rows (right then left padding),
+    // and after the last row up to the end of the plane.
+    T* at = dst + top * cols + left;
+    std::fill(dst, at, T(0));
+    for (int64_t r = 0; r < h; ++r, at += cols) {
+      copy_row(src + r * w, w, at);
+      for (T* z = at + w; z < at + cols && z < dst + plane; ++z) *z = T(0);
+    }
+    if (at < dst + plane) std::fill(at, dst + plane, T(0));
+  }
 }
 
 // The inverse: rows {h, w} of `count` flat planes (rows `cols` wide) back into dense planes.
@@ -390,17 +398,11 @@ void conv_grad_weight(const T* gy, const T* x, T* gw, const ConvGeometry& g) {
 template <class T>
 void conv_grad_bias(const T* gy, T* gb, const ConvGeometry& g) {
   const int64_t plane = g.plane();
-  // Each channel in a fixed order, in double (four interleaved sums): the same for any thread count.
+  // Each channel in a fixed order, in double: the same for any thread count.
   auto channel_sum = [&](int64_t o) {
-    double acc[4] = {0, 0, 0, 0};
-    for (int64_t s = 0; s < g.n; ++s) {
-      const T* p = gy + (s * g.o + o) * plane;
-      int64_t i = 0;
-      for (; i + 4 <= plane; i += 4)
-        for (int l = 0; l < 4; ++l) acc[l] += p[i + l];
-      for (; i < plane; ++i) acc[0] += p[i];
-    }
-    return static_cast<T>((acc[0] + acc[1]) + (acc[2] + acc[3]));
+    double total = 0;
+    for (int64_t s = 0; s < g.n; ++s) total += direct::sum_to_double(gy + (s * g.o + o) * plane, plane);
+    return static_cast<T>(total);
   };
   parallel_for(0, g.o, 1, [&](int64_t lo, int64_t hi) {
     for (int64_t o = lo; o < hi; ++o) gb[o] = channel_sum(o);

@@ -148,6 +148,27 @@ void ConvFlatGradWeight(const T* xp, const T* gy, int64_t samples, T* gw, const 
   }
 }
 
+// Σ p[i] in double, in a fixed order (lanes, then their sum, then the tail).
+double SumF32(const float* p, int64_t n) {
+  double total = 0;
+  int64_t i = 0;
+#if HWY_TARGET != HWY_SCALAR
+  const hn::ScalableTag<float> df;
+  const hn::Half<decltype(df)> dh;
+  const hn::Rebind<double, decltype(dh)> dd;
+  const int64_t N = static_cast<int64_t>(hn::Lanes(df));
+  auto lo = hn::Zero(dd), hi = hn::Zero(dd);
+  for (; i + N <= n; i += N) {
+    const auto v = hn::LoadU(df, p + i);
+    lo = hn::Add(lo, hn::PromoteTo(dd, hn::LowerHalf(dh, v)));
+    hi = hn::Add(hi, hn::PromoteTo(dd, hn::UpperHalf(dh, v)));
+  }
+  total = hn::GetLane(hn::SumOfLanes(dd, hn::Add(lo, hi)));
+#endif
+  for (; i < n; ++i) total += p[i];
+  return total;
+}
+
 void ConvFlatF32(const float* xp, const float* w, const float* bias, float* y, const FlatConv& f) {
   ConvFlat(xp, w, bias, y, f);
 }
@@ -170,6 +191,14 @@ HWY_EXPORT(ConvFlatF32);
 HWY_EXPORT(ConvFlatF64);
 HWY_EXPORT(ConvFlatGradWeightF32);
 HWY_EXPORT(ConvFlatGradWeightF64);
+HWY_EXPORT(SumF32);
+
+double sum_to_double(const float* p, int64_t n) { return HWY_DYNAMIC_DISPATCH(SumF32)(p, n); }
+double sum_to_double(const double* p, int64_t n) {
+  double total = 0;
+  for (int64_t i = 0; i < n; ++i) total += p[i];
+  return total;
+}
 
 void conv_flat(const float* xp, const float* w, const float* bias, float* y, const FlatConv& f) {
   HWY_DYNAMIC_DISPATCH(ConvFlatF32)(xp, w, bias, y, f);

@@ -32,6 +32,10 @@ void conv_flat(const double* xp, const double* w, const double* bias, double* y,
 void conv_flat_grad_weight(const float* xp, const float* gy, int64_t samples, float* gw, const FlatConv& f);
 void conv_flat_grad_weight(const double* xp, const double* gy, int64_t samples, double* gw, const FlatConv& f);
 
+// Σ p[i] accumulated in double, in a fixed order (conv's bias gradient).
+double sum_to_double(const float* p, int64_t n);
+double sum_to_double(const double* p, int64_t n);
+
 // Vector tails stay inside buffers padded to a multiple of this many elements.
 constexpr int64_t kFlatPad = 16;
 

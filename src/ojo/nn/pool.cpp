@@ -1,6 +1,7 @@
 // Pooling: max_pool2d (with the indices its backward scatters to), avg_pool2d, adaptive_avg_pool2d.
 // Each (sample, channel) plane is independent: planes run in parallel, windows in a fixed order.
 // Window rules and output sizes are PyTorch's (pooling_output_shape, cpu_max_pool, cpu_avg_pool).
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -182,15 +183,16 @@ std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, Size2 ker
   });
   y = record("MaxPool2DWithIndicesBackward0", y, {input}, [idx, g, in_shape = x.shape()](const Tensor& grad) {
     const Tensor gy = grad.contiguous();
-    Tensor gx = zeros(in_shape, gy.dtype());
+    Tensor gx = Tensor::empty(in_shape, gy.dtype());
     kernels::visit_float(gy.dtype(), "max_pool2d backward", [&](auto tag) {
       using T = decltype(tag);
       const T* pg = gy.data<T>();
       const int64_t* pi = idx.data<int64_t>();
       T* px = gx.data<T>();
-      for_planes(g.planes, g.oh * g.ow, [&](int64_t p) {
+      for_planes(g.planes, g.h * g.w, [&](int64_t p) {  // each plane zeroed where it is scattered into
         const int64_t out = p * g.oh * g.ow;
         T* plane = px + p * g.h * g.w;
+        std::fill(plane, plane + g.h * g.w, T(0));
         for (int64_t i = 0; i < g.oh * g.ow; ++i) plane[pi[out + i]] += pg[out + i];
       });
     });
