@@ -276,12 +276,14 @@ void conv_backward_direct(const T* gy, const T* w, const T* xp_all, T* gx, T* gw
   const bool shared = same_padding(g);
   // grad_output padded as grad_input's input: top kh−1−pt, left kw−1−pl, rows fb.wp wide.
   const int64_t top = g.kh - 1 - g.pt, left = g.kw - 1 - g.pl;
-  std::vector<T> gyp;
+  Tensor gyp_buffer;  // a tensor: its storage is not zeroed first (pad_planes writes every element)
+  T* gyp = nullptr;
   if (gx || shared) {
-    gyp.resize(static_cast<size_t>(g.n * g.o * fb.in_plane));
+    gyp_buffer = Tensor::empty({g.n * g.o * fb.in_plane}, dtype_of<T>);
+    gyp = gyp_buffer.data<T>();
     parallel_for(0, g.n, 1, [&](int64_t lo, int64_t hi) {
       for (int64_t s = lo; s < hi; ++s)
-        pad_planes(gy + s * g.o * g.plane(), g.o, g.oh, g.ow, gyp.data() + s * g.o * fb.in_plane, top, left, fb.wp,
+        pad_planes(gy + s * g.o * g.plane(), g.o, g.oh, g.ow, gyp + s * g.o * fb.in_plane, top, left, fb.wp,
                    fb.in_plane);
     });
   }
@@ -296,22 +298,22 @@ void conv_backward_direct(const T* gy, const T* w, const T* xp_all, T* gx, T* gw
     parallel_for(0, g.n, 1, [&](int64_t lo, int64_t hi) {
       T* gxp = scratch<T>(static_cast<size_t>(g.c * fb.out_plane), 1);
       for (int64_t s = lo; s < hi; ++s) {
-        direct::conv_flat(gyp.data() + s * g.o * fb.in_plane, flipped.data(), static_cast<const T*>(nullptr), gxp, fb);
+        direct::conv_flat(gyp + s * g.o * fb.in_plane, flipped.data(), static_cast<const T*>(nullptr), gxp, fb);
         crop_planes(gxp, g.c, g.h, g.w, fb.wp, fb.out_plane, gx + s * g.c * g.h * g.w);
       }
     });
   }
   if (!gw) return;
-  if (shared) return conv_grad_weight_flat(xp_all, gyp.data() + top * fb.wp + left, fb.in_plane, gw, g);
+  if (shared) return conv_grad_weight_flat(xp_all, gyp + top * fb.wp + left, fb.in_plane, gw, g);
   // Otherwise grad_output in the forward's output layout of its own.
   const direct::FlatConv f = flat_forward(g);
-  std::vector<T> gy_flat(static_cast<size_t>(g.n * g.o * f.out_plane));
+  const Tensor gy_flat = Tensor::empty({g.n * g.o * f.out_plane}, dtype_of<T>);
+  T* pgy = gy_flat.data<T>();
   parallel_for(0, g.n, 1, [&](int64_t lo, int64_t hi) {
     for (int64_t s = lo; s < hi; ++s)
-      pad_planes(gy + s * g.o * g.plane(), g.o, g.oh, g.ow, gy_flat.data() + s * g.o * f.out_plane, 0, 0, f.wp,
-                 f.out_plane);
+      pad_planes(gy + s * g.o * g.plane(), g.o, g.oh, g.ow, pgy + s * g.o * f.out_plane, 0, 0, f.wp, f.out_plane);
   });
-  conv_grad_weight_flat(xp_all, gy_flat.data(), f.out_plane, gw, g);
+  conv_grad_weight_flat(xp_all, pgy, f.out_plane, gw, g);
 }
 
 // ---- The im2col + GEMM path: any stride, dilation, groups, padding.
