@@ -130,16 +130,20 @@ HWY_INLINE void GradWeightChannels(D d, const T* xp, const T* gy, int64_t sample
                                    int64_t o) {
   const int64_t k = f.channels * f.kh * f.kw;
   int64_t t = 0;
-  for (; t + 3 <= k; t += 3) GradWeightTile<OB, 3>(d, xp, gy, samples, gw, f, o, t);
-  if (t + 2 <= k) GradWeightTile<OB, 2>(d, xp, gy, samples, gw, f, o, t);
-  else if (t < k) GradWeightTile<OB, 1>(d, xp, gy, samples, gw, f, o, t);
+  if constexpr (OB <= 4) {  // OB × 3 accumulators fit the 16 registers of AVX2 up to OB = 4
+    for (; t + 3 <= k; t += 3) GradWeightTile<OB, 3>(d, xp, gy, samples, gw, f, o, t);
+  }
+  for (; t + 2 <= k; t += 2) GradWeightTile<OB, 2>(d, xp, gy, samples, gw, f, o, t);
+  if (t < k) GradWeightTile<OB, 1>(d, xp, gy, samples, gw, f, o, t);
 }
 
 template <class T>
 void ConvFlatGradWeight(const T* xp, const T* gy, int64_t samples, T* gw, const FlatConv& f) {
   const hn::ScalableTag<T> d;
-  for (int64_t o = 0; o < f.outs; o += 4) {
-    switch (std::min<int64_t>(4, f.outs - o)) {
+  const int64_t block = ChannelBlock(f.outs);
+  for (int64_t o = 0; o < f.outs; o += block) {
+    switch (std::min<int64_t>(block, f.outs - o)) {
+      case 5: GradWeightChannels<5>(d, xp, gy, samples, gw, f, o); break;
       case 4: GradWeightChannels<4>(d, xp, gy, samples, gw, f, o); break;
       case 3: GradWeightChannels<3>(d, xp, gy, samples, gw, f, o); break;
       case 2: GradWeightChannels<2>(d, xp, gy, samples, gw, f, o); break;
