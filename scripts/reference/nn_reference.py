@@ -58,7 +58,7 @@ def run(name, fn, inputs, params, outputs=("out",)):
     for k, v in leaves.items():
         if v.grad is not None:
             tensors["grad_" + k] = v.grad
-    if params.get("op") == "conv2d" and out.dtype == torch.float32:
+    if params.get("op", "").startswith("conv2d") and out.dtype == torch.float32:
         # The exact weight gradient (float64 from the same float32 inputs): summing thousands of terms
         # that cancel, any float32 order lands 1e-4 relative away; the test measures ojo against this.
         exact = {k: v.detach().double().requires_grad_(v.requires_grad) for k, v in leaves.items()}
@@ -68,7 +68,7 @@ def run(name, fn, inputs, params, outputs=("out",)):
     cases[name] = dict(params, inputs=list(inputs.keys()), grads=[k for k in leaves if leaves[k].grad is not None])
 
 
-def conv(name, n, c, h, w, o, k, groups=1, bias=True, dtype=torch.float32, unbatched=False, **kw):
+def conv(name, n, c, h, w, o, k, groups=1, bias=True, dtype=torch.float32, unbatched=False, relu=False, **kw):
     kh, kw_ = (k, k) if isinstance(k, int) else k
     x = wave(n, c, h, w, dtype=dtype) if not unbatched else wave(c, h, w, dtype=dtype)
     inputs = {"x": x, "w": wave(o, c // groups, kh, kw_, k=1.0, scale=0.5, dtype=dtype)}
@@ -76,8 +76,10 @@ def conv(name, n, c, h, w, o, k, groups=1, bias=True, dtype=torch.float32, unbat
         inputs["b"] = wave(o, k=2.0, dtype=dtype)
     stride, padding, dilation = kw.get("stride", 1), kw.get("padding", 0), kw.get("dilation", 1)
     fn = lambda x, w, b=None: F.conv2d(x, w, b, stride, padding, dilation, groups)
+    if relu:  # ojo's conv2d_relu: the two ops in one pass
+        fn = lambda x, w, b=None, conv=fn: F.relu(conv(x, w, b))
     as_list = lambda v: v if isinstance(v, str) else ([v, v] if isinstance(v, int) else list(v))
-    run(name, fn, inputs, dict(op="conv2d", stride=as_list(stride), padding=as_list(padding),
+    run(name, fn, inputs, dict(op="conv2d_relu" if relu else "conv2d", stride=as_list(stride), padding=as_list(padding),
                                dilation=as_list(dilation), groups=groups))
 
 
@@ -140,6 +142,10 @@ def main():
     conv("conv_direct_rect_kernel", 2, 3, 12, 30, 5, (3, 5), padding=(1, 2))
     conv("conv_direct_f64_wide", 5, 6, 10, 33, 9, 3, padding=(0, 1), dtype=torch.float64)
     conv("conv_direct_cifar_block2", 2, 32, 8, 8, 64, 3, padding=1)
+    # conv2d_relu (what Sequential runs for Conv2d + ReLU) on the direct path, im2col path, float64
+    conv("conv_relu_tinyvgg_block", 3, 10, 14, 14, 10, 3, padding=1, relu=True)
+    conv("conv_relu_strided", 2, 3, 11, 9, 4, 3, stride=2, padding=1, relu=True)
+    conv("conv_relu_f64_valid", 2, 3, 7, 8, 5, 3, dtype=torch.float64, relu=True)
     # pooling
     pool("maxpool_k2", "max_pool2d", wave(2, 3, 8, 8), k=2)
     pool("maxpool_odd_input", "max_pool2d", wave(1, 2, 7, 9), k=2)

@@ -76,6 +76,9 @@ std::map<std::string, Tensor> run_case(const std::string& name, const json& c, s
   if (op == "conv2d")
     return {{"out", F::conv2d(get("x"), get("w"), get("b"), size2(c["stride"]), padding(c["padding"]),
                               size2(c["dilation"]), c["groups"].get<int64_t>(), reference)}};
+  if (op == "conv2d_relu")
+    return {{"out", F::conv2d_relu(get("x"), get("w"), get("b"), size2(c["stride"]), padding(c["padding"]),
+                                   size2(c["dilation"]), c["groups"].get<int64_t>(), reference)}};
   if (op == "max_pool2d") {
     auto [y, idx] = F::max_pool2d_with_indices(get("x"), size2(c["k"]), opt_size2(c["s"]), size2(c["p"]),
                                                size2(c["d"]), c["ceil"].get<bool>(), reference);
@@ -107,7 +110,7 @@ TEST_P(LayersPytorch, ForwardAndBackward) {
   const std::string name = GetParam();
   const json& c = cases().at(name);
   const std::string op = c["op"];
-  const bool has_reference_path = op == "conv2d" || op == "max_pool2d";
+  const bool has_reference_path = op == "conv2d" || op == "conv2d_relu" || op == "max_pool2d";
   for (Variant v : {Variant{false, 1}, Variant{false, 2}, Variant{true, 1}}) {
     if (v.reference && !has_reference_path) continue;
     SCOPED_TRACE(std::string(v.reference ? "reference" : "fast") + " path, " + std::to_string(v.threads) + " thread(s)");

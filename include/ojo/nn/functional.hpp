@@ -69,6 +69,11 @@ Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias = Te
 
 Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias = Tensor(), Size2 stride = 1,
               Padding2d padding = 0, Size2 dilation = 1, int64_t groups = 1, bool reference = false);
+// relu(conv2d(...)) with the ReLU applied as the convolution's output is written, no separate pass:
+// what Sequential runs for a Conv2d followed by a ReLU. Same values and gradients as the two ops;
+// the result's grad_fn is ReluBackward0, whose rule masks the gradient and then runs conv2d's.
+Tensor conv2d_relu(const Tensor& input, const Tensor& weight, const Tensor& bias = Tensor(), Size2 stride = 1,
+                   Padding2d padding = 0, Size2 dilation = 1, int64_t groups = 1, bool reference = false);
 
 // stride defaults to the kernel size (PyTorch's stride=None).
 Tensor max_pool2d(const Tensor& input, Size2 kernel_size, std::optional<Size2> stride = std::nullopt,

@@ -48,6 +48,7 @@ class Conv2d : public Module {
  public:
   Conv2d(int64_t in_channels, int64_t out_channels, Size2 kernel_size, Conv2dOptions options = {});
   Tensor forward(const Tensor& input) override;
+  Tensor forward_relu(const Tensor& input);  // relu(forward(input)) in one pass (Sequential uses it)
   std::string extra_repr() const override;
   Tensor weight, bias;  // {out, in/groups, kH, kW}, {out}
   int64_t in_channels, out_channels;

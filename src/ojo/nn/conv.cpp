@@ -217,17 +217,26 @@ void pad_planes(const T* src, int64_t count, int64_t h, int64_t w, T* dst, int64
   }
 }
 
-// The inverse: rows {h, w} of `count` flat planes (rows `cols` wide) back into dense planes.
+// The inverse: rows {h, w} of `count` flat planes (rows `cols` wide) back into dense planes,
+// through torch.relu's rule when `relu` (values below zero become zero; NaN stays).
 template <class T>
-void crop_planes(const T* src, int64_t count, int64_t h, int64_t w, int64_t cols, int64_t plane, T* dst) {
+void crop_planes(const T* src, int64_t count, int64_t h, int64_t w, int64_t cols, int64_t plane, T* dst,
+                 bool relu = false) {
   for (int64_t q = 0; q < count; ++q, src += plane)
-    for (int64_t r = 0; r < h; ++r, dst += w) copy_row(src + r * cols, w, dst);
+    for (int64_t r = 0; r < h; ++r, dst += w) {
+      if (!relu) {
+        copy_row(src + r * cols, w, dst);
+        continue;
+      }
+      const T* row = src + r * cols;
+      for (int64_t i = 0; i < w; ++i) dst[i] = row[i] < T(0) ? T(0) : row[i];
+    }
 }
 
 // Pads every sample and convolves it. With `xp_all` (n · c · in_plane elements) the padded inputs
 // are kept there for grad_weight; without, a per-thread scratch plane set is reused.
 template <class T>
-void conv_forward_direct(const T* x, const T* w, const T* b, T* y, const ConvGeometry& g, T* xp_all) {
+void conv_forward_direct(const T* x, const T* w, const T* b, T* y, const ConvGeometry& g, T* xp_all, bool relu) {
   const direct::FlatConv f = flat_forward(g);
   parallel_for(0, g.n, 1, [&](int64_t lo, int64_t hi) {
     T* yp = scratch<T>(static_cast<size_t>(g.o * f.out_plane), 1);
@@ -235,7 +244,7 @@ void conv_forward_direct(const T* x, const T* w, const T* b, T* y, const ConvGeo
       T* xp = xp_all ? xp_all + s * g.c * f.in_plane : scratch<T>(static_cast<size_t>(g.c * f.in_plane), 0);
       pad_planes(x + s * g.c * g.h * g.w, g.c, g.h, g.w, xp, g.pt, g.pl, f.wp, f.in_plane);
       direct::conv_flat(xp, w, b, yp, f);
-      crop_planes(yp, g.o, g.oh, g.ow, f.wp, f.out_plane, y + s * g.o * g.plane());
+      crop_planes(yp, g.o, g.oh, g.ow, f.wp, f.out_plane, y + s * g.o * g.plane(), relu);
     }
   });
 }
@@ -436,15 +445,32 @@ void conv_backward_reference(const T* gy, const T* x, const T* w, T* gx, T* gw, 
     }
 }
 
+// torch.relu's backward: the gradient where the result is above zero (kept for NaN results too), else 0.
+Tensor relu_mask(const Tensor& grad, const Tensor& result) {
+  Tensor masked = Tensor::empty(grad.shape(), grad.dtype());
+  kernels::visit_float(grad.dtype(), "conv2d_relu backward", [&](auto tag) {
+    using T = decltype(tag);
+    const T *pg = grad.data<T>(), *py = result.data<T>();
+    T* pm = masked.data<T>();
+    parallel_for(0, grad.numel(), 1 << 16, [&](int64_t lo, int64_t hi) {
+      for (int64_t i = lo; i < hi; ++i) pm[i] = py[i] <= T(0) ? T(0) : pg[i];
+    });
+  });
+  return masked;
+}
+
 }  // namespace
 
 namespace functional {
 
-Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Size2 stride, Padding2d padding,
-              Size2 dilation, int64_t groups, bool reference) {
+namespace {
+
+// conv2d, and conv2d_relu when `relu`.
+Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias, Size2 stride, Padding2d padding,
+                   Size2 dilation, int64_t groups, bool reference, bool relu) {
   check(input.defined() && weight.defined(), "conv2d", "input and weight must be defined");
   if (input.dim() == 3)  // unbatched {C, H, W}
-    return conv2d(input.unsqueeze(0), weight, bias, stride, padding, dilation, groups, reference).squeeze(0);
+    return convolution(input.unsqueeze(0), weight, bias, stride, padding, dilation, groups, reference, relu).squeeze(0);
   if (!(input.dim() == 4)) fail("conv2d", "Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: ",
         shape_str(input.shape()));
   const ConvGeometry g = conv_geometry(input, weight, bias, stride, padding, dilation, groups);
@@ -460,15 +486,20 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Siz
     using T = decltype(tag);
     const T* pb = b.defined() ? b.data<T>() : nullptr;
     if (reference) conv_forward_reference(x.data<T>(), w.data<T>(), pb, y.data<T>(), g);
-    else if (direct) conv_forward_direct(x.data<T>(), w.data<T>(), pb, y.data<T>(), g, xp.defined() ? xp.data<T>() : nullptr);
+    else if (direct) conv_forward_direct(x.data<T>(), w.data<T>(), pb, y.data<T>(), g, xp.defined() ? xp.data<T>() : nullptr, relu);
     else conv_forward_fast(x.data<T>(), w.data<T>(), pb, y.data<T>(), g);
+    if (relu && !direct) {  // the other paths apply it after
+      T* py = y.data<T>();
+      for (int64_t i = 0, n = y.numel(); i < n; ++i) py[i] = py[i] < T(0) ? T(0) : py[i];
+    }
   });
   if (!recording) return y;
   const Tensor saved = direct ? xp : x;
-  return record("ConvolutionBackward0", y, {input, weight, bias},
-                [saved, w, g, need_x, need_w, need_b, reference, direct, dtype = x.dtype(),
-                 x_shape = x.shape()](const Tensor& grad) -> std::vector<Tensor> {
-                  const Tensor gy = grad.contiguous();
+  const Tensor result = relu ? y.detach() : Tensor();  // relu's backward masks by the result
+  return record(relu ? "ReluBackward0" : "ConvolutionBackward0", y, {input, weight, bias},
+                [saved, w, g, need_x, need_w, need_b, reference, direct, dtype = x.dtype(), x_shape = x.shape(),
+                 result](const Tensor& grad) -> std::vector<Tensor> {
+                  const Tensor gy = result.defined() ? relu_mask(grad.contiguous(), result) : grad.contiguous();
                   Tensor gx = need_x ? Tensor::empty(x_shape, dtype) : Tensor();
                   Tensor gw = need_w ? Tensor::empty(w.shape(), dtype) : Tensor();
                   Tensor gb = need_b ? Tensor::empty({g.o}, dtype) : Tensor();
@@ -488,6 +519,18 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Siz
                   });
                   return {gx, gw, gb};
                 });
+}
+
+}  // namespace
+
+Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Size2 stride, Padding2d padding,
+              Size2 dilation, int64_t groups, bool reference) {
+  return convolution(input, weight, bias, stride, padding, dilation, groups, reference, false);
+}
+
+Tensor conv2d_relu(const Tensor& input, const Tensor& weight, const Tensor& bias, Size2 stride, Padding2d padding,
+                   Size2 dilation, int64_t groups, bool reference) {
+  return convolution(input, weight, bias, stride, padding, dilation, groups, reference, true);
 }
 
 }  // namespace functional

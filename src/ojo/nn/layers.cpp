@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <typeinfo>
 
 #include "ojo/nn/init.hpp"
 
@@ -89,6 +90,9 @@ void Conv2d::on_tensor_replaced(const std::string& name, const Tensor& t) {
 }
 Tensor Conv2d::forward(const Tensor& input) {
   return F::conv2d(input, weight, bias, options.stride, options.padding, options.dilation, options.groups);
+}
+Tensor Conv2d::forward_relu(const Tensor& input) {
+  return F::conv2d_relu(input, weight, bias, options.stride, options.padding, options.dilation, options.groups);
 }
 std::string Conv2d::extra_repr() const {
   // Conv2d stores every size as a pair, so they always print as tuples.
@@ -196,7 +200,17 @@ void Sequential::push_back(std::shared_ptr<Module> module) {
 }
 Tensor Sequential::forward(const Tensor& input) {
   Tensor x = input;
-  for (const auto& [name, m] : named_children()) x = m->forward(x);
+  const auto& children = named_children();
+  for (size_t i = 0; i < children.size(); ++i) {
+    const Module& m = *children[i].second;
+    // A Conv2d directly followed by a ReLU (exactly those types) runs as one conv2d_relu.
+    if (i + 1 < children.size() && typeid(m) == typeid(Conv2d) && typeid(*children[i + 1].second) == typeid(ReLU)) {
+      x = static_cast<Conv2d&>(*children[i].second).forward_relu(x);
+      ++i;
+      continue;
+    }
+    x = children[i].second->forward(x);
+  }
   return x;
 }
 std::shared_ptr<Module> Sequential::operator[](int64_t index) const {
