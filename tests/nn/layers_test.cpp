@@ -136,6 +136,31 @@ TEST_P(LayersPytorch, ForwardAndBackward) {
   set_num_threads(2);
 }
 
+// A convolution asked for fewer gradients takes other routes (no grad_input; bias alone): each
+// gradient asked for must still be torch's.
+TEST_P(LayersPytorch, ConvolutionWithFewerGradients) {
+  const std::string name = GetParam();
+  const json& c = cases().at(name);
+  const std::string op = c["op"];
+  if (op != "conv2d" && op != "conv2d_relu") GTEST_SKIP() << "not a convolution";
+  std::vector<std::vector<std::string>> subsets = {{"w", "b"}, {"w"}, {"b"}};
+  for (const auto& wanted : subsets) {
+    std::map<std::string, Tensor> in;
+    for (const auto& key : c["inputs"]) in[key] = load(name, key);
+    std::vector<std::string> asked;
+    for (const auto& k : wanted)
+      if (in.count(k)) in[k].requires_grad_(), asked.push_back(k);
+    if (asked.empty()) continue;
+    SCOPED_TRACE("gradients of " + asked.front() + (asked.size() > 1 ? " and " + asked.back() : ""));
+    run_case(name, c, in, false).at("out").backward(load(name, "gout"));
+    for (const auto& k : asked) {
+      if (k == "w" && std::filesystem::exists(data_dir() + name + ".grad_w_f64.npy"))
+        EXPECT_TRUE(as_close_to_exact_as_torch(in[k].grad(), load(name, "grad_w"), load(name, "grad_w_f64"), kAtol, 5e-5));
+      else EXPECT_TRUE(allclose(in[k].grad(), load(name, "grad_" + k), kAtol, k == "w" ? 5e-5 : kRtol)) << k;
+    }
+  }
+}
+
 std::vector<std::string> case_names() {
   std::vector<std::string> names;
   for (const auto& [name, c] : cases().items()) names.push_back(name);

@@ -200,17 +200,23 @@ inline void copy_row(const T* src, int64_t n, T* dst) {
 }
 
 // Copies `count` planes {h, w} into flat planes of `plane` elements with rows `cols` wide, the data
-// starting at row `top`, column `left`; everything else becomes zero.
+// starting at row `top`, column `left`; everything else becomes zero. With `relu_result` (laid out
+// as src) an element is copied only where the result is above zero (or NaN): ReLU's backward.
 template <class T>
 void pad_planes(const T* src, int64_t count, int64_t h, int64_t w, T* dst, int64_t top, int64_t left, int64_t cols,
-                int64_t plane) {
+                int64_t plane, const T* relu_result = nullptr) {
   for (int64_t q = 0; q < count; ++q, src += h * w, dst += plane) {
     // Zeros go only where no data does: before row 0, between rows (right then left padding),
     // and after the last row up to the end of the plane.
     T* at = dst + top * cols + left;
     std::fill(dst, at, T(0));
     for (int64_t r = 0; r < h; ++r, at += cols) {
-      copy_row(src + r * w, w, at);
+      if (!relu_result) {
+        copy_row(src + r * w, w, at);
+      } else {
+        const T *g = src + r * w, *y = relu_result + q * h * w + r * w;
+        for (int64_t i = 0; i < w; ++i) at[i] = y[i] <= T(0) ? T(0) : g[i];
+      }
       for (T* z = at + w; z < at + cols && z < dst + plane; ++z) *z = T(0);
     }
     if (at < dst + plane) std::fill(at, dst + plane, T(0));
@@ -278,23 +284,35 @@ void conv_grad_weight_flat(const T* xp_all, const T* gy_flat, int64_t gy_plane, 
     for (int64_t i = 0; i < wsize; ++i) gw[i] += partial[ch * wsize + i];
 }
 
-// The backward pass of the direct path (gx, gw may be null).
+// The backward pass of the direct path (gx, gw, gb may be null). With `relu_result` (conv2d_relu)
+// grad_output is masked by ReLU's rule as it is padded. grad_bias sums the padded planes (zeros
+// add nothing) per sample, then the samples in order: the same for any thread count.
 template <class T>
-void conv_backward_direct(const T* gy, const T* w, const T* xp_all, T* gx, T* gw, const ConvGeometry& g) {
-  const direct::FlatConv fb = flat_grad_input(g);
+void conv_backward_direct(const T* gy, const T* relu_result, const T* w, const T* xp_all, T* gx, T* gw, T* gb,
+                          const ConvGeometry& g) {
+  const direct::FlatConv fb = flat_grad_input(g), f = flat_forward(g);
   const bool shared = same_padding(g);
-  // grad_output padded as grad_input's input: top kh−1−pt, left kw−1−pl, rows fb.wp wide.
-  const int64_t top = g.kh - 1 - g.pt, left = g.kw - 1 - g.pl;
-  Tensor gyp_buffer;  // a tensor: its storage is not zeroed first (pad_planes writes every element)
-  T* gyp = nullptr;
-  if (gx || shared) {
-    gyp_buffer = Tensor::empty({g.n * g.o * fb.in_plane}, dtype_of<T>);
-    gyp = gyp_buffer.data<T>();
-    parallel_for(0, g.n, 1, [&](int64_t lo, int64_t hi) {
-      for (int64_t s = lo; s < hi; ++s)
-        pad_planes(gy + s * g.o * g.plane(), g.o, g.oh, g.ow, gyp + s * g.o * fb.in_plane, top, left, fb.wp,
-                   fb.in_plane);
-    });
+  // grad_output padded as grad_input's input (top kh−1−pt, left kw−1−pl, rows fb.wp wide) where
+  // grad_input or, with same padding, grad_weight reads it; else in the forward's output layout.
+  const bool input_layout = gx || shared || !gw;
+  const int64_t top = input_layout ? g.kh - 1 - g.pt : 0, left = input_layout ? g.kw - 1 - g.pl : 0;
+  const int64_t cols = input_layout ? fb.wp : f.wp, plane = input_layout ? fb.in_plane : f.out_plane;
+  const Tensor padded = Tensor::empty({g.n * g.o * plane}, dtype_of<T>);  // not zeroed: all written
+  T* gyp = padded.data<T>();
+  std::vector<double> bias_part(static_cast<size_t>(gb ? g.n * g.o : 0));
+  parallel_for(0, g.n, 1, [&](int64_t lo, int64_t hi) {
+    for (int64_t s = lo; s < hi; ++s) {
+      const int64_t at = s * g.o * g.plane();
+      pad_planes(gy + at, g.o, g.oh, g.ow, gyp + s * g.o * plane, top, left, cols, plane,
+                 relu_result ? relu_result + at : nullptr);
+      if (gb)
+        for (int64_t o = 0; o < g.o; ++o) bias_part[s * g.o + o] = direct::sum_to_double(gyp + (s * g.o + o) * plane, plane);
+    }
+  });
+  for (int64_t o = 0; gb && o < g.o; ++o) {
+    double total = 0;
+    for (int64_t s = 0; s < g.n; ++s) total += bias_part[s * g.o + o];
+    gb[o] = static_cast<T>(total);
   }
   if (gx) {
     std::vector<T> flipped(static_cast<size_t>(g.c * g.o * g.kh * g.kw));  // {c, o, kh, kw}, rotated 180°
@@ -313,14 +331,16 @@ void conv_backward_direct(const T* gy, const T* w, const T* xp_all, T* gx, T* gw
     });
   }
   if (!gw) return;
-  if (shared) return conv_grad_weight_flat(xp_all, gyp + top * fb.wp + left, fb.in_plane, gw, g);
-  // Otherwise grad_output in the forward's output layout of its own.
-  const direct::FlatConv f = flat_forward(g);
+  if (shared || !input_layout) return conv_grad_weight_flat(xp_all, gyp + top * cols + left, plane, gw, g);
+  // grad_input's layout has other rows: grad_weight gets grad_output in the forward's output layout.
   const Tensor gy_flat = Tensor::empty({g.n * g.o * f.out_plane}, dtype_of<T>);
   T* pgy = gy_flat.data<T>();
   parallel_for(0, g.n, 1, [&](int64_t lo, int64_t hi) {
-    for (int64_t s = lo; s < hi; ++s)
-      pad_planes(gy + s * g.o * g.plane(), g.o, g.oh, g.ow, pgy + s * g.o * f.out_plane, 0, 0, f.wp, f.out_plane);
+    for (int64_t s = lo; s < hi; ++s) {
+      const int64_t at = s * g.o * g.plane();
+      pad_planes(gy + at, g.o, g.oh, g.ow, pgy + s * g.o * f.out_plane, 0, 0, f.wp, f.out_plane,
+                 relu_result ? relu_result + at : nullptr);
+    }
   });
   conv_grad_weight_flat(xp_all, pgy, f.out_plane, gw, g);
 }
@@ -499,7 +519,9 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
   return record(relu ? "ReluBackward0" : "ConvolutionBackward0", y, {input, weight, bias},
                 [saved, w, g, need_x, need_w, need_b, reference, direct, dtype = x.dtype(), x_shape = x.shape(),
                  result](const Tensor& grad) -> std::vector<Tensor> {
-                  const Tensor gy = result.defined() ? relu_mask(grad.contiguous(), result) : grad.contiguous();
+                  const Tensor grad_c = grad.contiguous();
+                  // The direct path masks while padding; the others mask first.
+                  const Tensor gy = result.defined() && !direct ? relu_mask(grad_c, result) : grad_c;
                   Tensor gx = need_x ? Tensor::empty(x_shape, dtype) : Tensor();
                   Tensor gw = need_w ? Tensor::empty(w.shape(), dtype) : Tensor();
                   Tensor gb = need_b ? Tensor::empty({g.o}, dtype) : Tensor();
@@ -510,7 +532,10 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
                     if (reference) {
                       conv_backward_reference(gy.data<T>(), saved.data<T>(), w.data<T>(), pgx, pgw, g);
                     } else if (direct) {
-                      conv_backward_direct(gy.data<T>(), w.data<T>(), need_w ? saved.data<T>() : nullptr, pgx, pgw, g);
+                      conv_backward_direct(gy.data<T>(), result.defined() ? result.data<T>() : nullptr, w.data<T>(),
+                                           need_w ? saved.data<T>() : nullptr, pgx, pgw,
+                                           need_b ? gb.data<T>() : nullptr, g);
+                      return;
                     } else {
                       if (need_x) conv_grad_input(gy.data<T>(), w.data<T>(), pgx, g);
                       if (need_w) conv_grad_weight(gy.data<T>(), saved.data<T>(), pgw, g);
