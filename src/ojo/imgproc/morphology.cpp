@@ -238,12 +238,22 @@ void morph_pass(const T* src, T* dst, int64_t H, int64_t W, int64_t C, const Pla
   const int64_t wp = W + p.kw - 1, rowlen = wp * C, n = W * C;
   std::vector<int64_t> colsrc(wp);
   for (int64_t j = 0; j < wp; ++j) colsrc[j] = borderInterpolate(j - p.ax, W, border);
+  // A one-column run in the anchor's column reads the source row itself (x + x0 - ax == x): it
+  // needs no padded copy (the centre column of an ellipse or a cross).
+  auto direct = [&](const Run& r) { return r.len == 1 && r.x0 == p.ax; };
   std::vector<int64_t> lengths;
   for (const Run& r : p.runs)
-    if (std::find(lengths.begin(), lengths.end(), r.len) == lengths.end()) lengths.push_back(r.len);
+    if (!direct(r) && std::find(lengths.begin(), lengths.end(), r.len) == lengths.end()) lengths.push_back(r.len);
   std::vector<size_t> run_len_index;
   for (const Run& r : p.runs)
     run_len_index.push_back(std::find(lengths.begin(), lengths.end(), r.len) - lengths.begin());
+  // Rows above/below a BORDER_CONSTANT image are all colour: copied whole, not pixel by pixel.
+  std::vector<T> colour_row(rowlen);
+  for (int64_t j = 0; j < wp; ++j) std::copy(colour.begin(), colour.end(), colour_row.begin() + j * C);
+  auto src_row = [&](int64_t r) {  // source row r, or the colour row outside the image
+    const int64_t sy = r >= 0 && r < H ? r : borderInterpolate(r, H, border);
+    return sy < 0 ? colour_row.data() : src + sy * n;
+  };
   const int64_t grain = std::max<int64_t>(16, 2 * p.kh);
   const int64_t slots = p.kh + 1;  // ring rows: enough for two output rows
   const bool rect = lengths.size() == 1 && static_cast<int64_t>(p.runs.size()) == p.kh && p.runs[0].len == p.kw;
@@ -266,7 +276,7 @@ void morph_pass(const T* src, T* dst, int64_t H, int64_t W, int64_t C, const Pla
         const int64_t L = lengths[li], nh = wp - L + 1;  // running outputs per channel
         T* out = ring[li].data() + ((r - base) % slots) * rowlen;
         if (sy < 0) {
-          for (int64_t j = 0; j < nh; ++j) std::copy(colour.begin(), colour.end(), out + j * C);
+          std::memcpy(out, colour_row.data(), nh * C * sizeof(T));
           continue;
         }
         const T* row = src + sy * n;
@@ -300,7 +310,8 @@ void morph_pass(const T* src, T* dst, int64_t H, int64_t W, int64_t C, const Pla
       need(y - p.ay + p.kh - 1);
       for (size_t k = 0; k < p.runs.size(); ++k) {
         const Run& run = p.runs[k];
-        ptrs[k] = row_ptr(run_len_index[k], y - p.ay + run.ky) + run.x0 * C;
+        const int64_t r = y - p.ay + run.ky;
+        ptrs[k] = direct(run) ? src_row(r) : row_ptr(run_len_index[k], r) + run.x0 * C;
       }
       combine<T, Max>(dst + y * n, ptrs.data(), ptrs.size(), n);
       ++y;
