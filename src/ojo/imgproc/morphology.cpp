@@ -230,6 +230,20 @@ void running(T* out, const T* in, int64_t len, int64_t step, int64_t n, T* tmp) 
   pair_pass<T, Max>(out, cur, cur + (len - w) * step, n);
 }
 
+// out[j*C + c] = min/max over k < L of padded column j + k, for j in [j0, j1): the few columns
+// whose window crosses the image edge. colsrc[j] is padded column j's source column (negative:
+// the border colour). Scalar and direct, since a padded copy plus a vector pass cost more here.
+template <class T, bool Max>
+void edge_running(T* out, const T* row, const int64_t* colsrc, const T* colour, int64_t C, int64_t L,
+                  int64_t j0, int64_t j1) {
+  for (int64_t j = j0; j < j1; ++j)
+    for (int64_t c = 0; c < C; ++c) {
+      T m = colsrc[j] < 0 ? colour[c] : row[colsrc[j] * C + c];
+      for (int64_t k = 1; k < L; ++k) m = pick<T, Max>(m, colsrc[j + k] < 0 ? colour[c] : row[colsrc[j + k] * C + c]);
+      out[j * C + c] = m;
+    }
+}
+
 // One pass of the plan's element over a contiguous {H, W, C} image.
 template <class T, bool Max>
 void morph_pass(const T* src, T* dst, int64_t H, int64_t W, int64_t C, const Plan& p, int border,
@@ -259,17 +273,10 @@ void morph_pass(const T* src, T* dst, int64_t H, int64_t W, int64_t C, const Pla
   const bool rect = lengths.size() == 1 && static_cast<int64_t>(p.runs.size()) == p.kh && p.runs[0].len == p.kw;
 
   parallel_for(0, H, grain, [&](int64_t y0, int64_t y1) {
-    std::vector<T> pad(rowlen), tmp(2 * rowlen);
+    std::vector<T> tmp(2 * rowlen);
     std::vector<std::vector<T>> ring(lengths.size(), std::vector<T>(slots * rowlen));
     std::vector<const T*> ptrs(p.runs.size());
     const int64_t base = y0 - p.ay;  // source rows start here; ring slot = (r - base) % slots
-    auto fill_pad = [&](const T* row, int64_t j0, int64_t j1) {  // P[j0, j1) -> pad[0, ...)
-      for (int64_t j = j0; j < j1; ++j) {
-        T* o = pad.data() + (j - j0) * C;
-        const T* from = colsrc[j] < 0 ? colour.data() : row + colsrc[j] * C;
-        for (int64_t c = 0; c < C; ++c) o[c] = from[c];
-      }
-    };
     auto load = [&](int64_t r) {  // padded source row r -> its running rows in the ring
       const int64_t sy = r >= 0 && r < H ? r : borderInterpolate(r, H, border);
       for (size_t li = 0; li < lengths.size(); ++li) {
@@ -282,15 +289,9 @@ void morph_pass(const T* src, T* dst, int64_t H, int64_t W, int64_t C, const Pla
         const T* row = src + sy * n;
         // [0, a1): reads the left border; [a1, b1): inside the row; [b1, nh): reads the right border.
         const int64_t a1 = std::min(p.ax, nh), b1 = std::max(a1, std::min(nh, p.ax + W - L + 1));
-        if (a1 > 0) {
-          fill_pad(row, 0, a1 + L - 1);
-          running<T, Max>(out, pad.data(), L, C, a1 * C, tmp.data());
-        }
+        edge_running<T, Max>(out, row, colsrc.data(), colour.data(), C, L, 0, a1);
         running<T, Max>(out + a1 * C, row + (a1 - p.ax) * C, L, C, (b1 - a1) * C, tmp.data());
-        if (b1 < nh) {
-          fill_pad(row, b1, wp);
-          running<T, Max>(out + b1 * C, pad.data(), L, C, (nh - b1) * C, tmp.data());
-        }
+        edge_running<T, Max>(out, row, colsrc.data(), colour.data(), C, L, b1, nh);
       }
     };
     int64_t next = base;  // next source row to load
