@@ -108,6 +108,27 @@ int64_t SetToU8(uint8_t* row, const uint8_t* mask, int64_t n, int64_t cn, const 
   return i;
 }
 
+// Byte-wise NOT / AND / OR / XOR (op: BitKernel), two vectors per step so that loads and stores
+// of neighbouring vectors overlap.
+int64_t BitU8(int op, const uint8_t* a, const uint8_t* b, uint8_t* dst, int64_t n) {
+  const hn::ScalableTag<uint8_t> d;
+  const int64_t N = static_cast<int64_t>(hn::Lanes(d));
+  auto apply = [&](int64_t i) {
+    const auto x = hn::LoadU(d, a + i);
+    if (op == kBitNot) return hn::Not(x);
+    const auto y = hn::LoadU(d, b + i);
+    return op == kBitAnd ? hn::And(x, y) : op == kBitOr ? hn::Or(x, y) : hn::Xor(x, y);
+  };
+  int64_t i = 0;
+  for (; i + 2 * N <= n; i += 2 * N) {
+    const auto v0 = apply(i), v1 = apply(i + N);
+    hn::StoreU(v0, d, dst + i);
+    hn::StoreU(v1, d, dst + i + N);
+  }
+  for (; i + N <= n; i += N) hn::StoreU(apply(i), d, dst + i);
+  return i;
+}
+
 }  // namespace ojo::mask_detail::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
@@ -117,6 +138,10 @@ HWY_EXPORT(InRangeU8);
 HWY_EXPORT(SplitU8);
 HWY_EXPORT(MergeU8);
 HWY_EXPORT(SetToU8);
+HWY_EXPORT(BitU8);
+int64_t bit_u8_fast(int op, const uint8_t* a, const uint8_t* b, uint8_t* dst, int64_t n) {
+  return HWY_DYNAMIC_DISPATCH(BitU8)(op, a, b, dst, n);
+}
 int64_t setto_u8_fast(uint8_t* row, const uint8_t* mask, int64_t n, int64_t cn, const uint8_t* colour) {
   return HWY_DYNAMIC_DISPATCH(SetToU8)(row, mask, n, cn, colour);
 }
