@@ -5,10 +5,12 @@
 //   ref::  pads every pixel through borderInterpolate and takes the min/max over the element's points;
 //   fast:  splits every kernel row into runs of consecutive nonzero entries. For each padded source
 //          row it computes, once per distinct run length L, the running min/max over L columns
-//          (directly for L <= 4, else with doubling windows: log2(L) passes). An output row is then
-//          the min/max of one such row per run, shifted by the run's start. A 3x3 rectangle costs
-//          two 3-input passes per row; a 5x5 ellipse (runs 1,5,5,5,1) one 5-wide pass and one
-//          5-input pass. Rows are split across threads; each thread keeps a ring of kh rows.
+//          (directly for L <= 8, else with doubling windows: log2(L) passes; the few edge columns
+//          whose window crosses the border are computed one by one). An output row is then the
+//          min/max of one such row per run, shifted by the run's start; a one-column run in the
+//          anchor's column reads the source row itself. A 3x3 rectangle costs two 3-input passes
+//          per row; a 5x5 ellipse (runs 1,5,5,5,1) one 5-wide pass and one 5-input pass. Rows are
+//          split across threads; each thread keeps a ring of kh rows.
 #include "ojo/imgproc/morphology.hpp"
 
 #include <algorithm>
