@@ -389,6 +389,22 @@ TEST(Channels, SplitMergeExtractMatchOpenCV) {
   }
 }
 
+// Outputs of 1 MiB and more are written with streaming stores in 64-pixel-aligned chunks; an odd
+// width and pixel count leave a tail for the scalar loop.
+TEST(Channels, LargeMergeMatchesOpenCV) {
+  for (int cn : {3, 4}) {
+    cv::Mat big;
+    cv::resize(to_cv(photo("coffee.png", cn)), big, cv::Size(1001, 777), 0, 0, cv::INTER_LINEAR);
+    std::vector<cv::Mat> planes;
+    cv::split(big, planes);
+    cv::Mat merged;
+    cv::merge(planes, merged);
+    std::vector<Tensor> got;
+    for (const cv::Mat& p : planes) got.push_back(from_cv(p));
+    at_threads([&] { expect_equal_images(merge(got), merged, "merge of " + std::to_string(cn) + " planes"); });
+  }
+}
+
 TEST(Channels, ViewsMixedInputsAndOtherDtypes) {
   const Tensor rgb = photo("chelsea.png");
   const Tensor view = rgb.index({Slice(None, None, -1), Slice(3, 40)});

@@ -115,6 +115,7 @@ Tensor inrange_impl(const Tensor& src, const std::vector<double>& lb, const std:
 
 // ----------------------------------------------------------------------------- bitwise
 enum class BitOp { NOT, AND, OR, XOR };
+static_assert(static_cast<int>(BitOp::XOR) == mask_detail::kBitXor && static_cast<int>(BitOp::NOT) == mask_detail::kBitNot);
 
 const char* bit_name(BitOp op) {
   switch (op) {
@@ -166,11 +167,14 @@ Tensor bitwise_impl(BitOp op, const Tensor& a, const Tensor& b, const Tensor& ma
     } else if (logical_not) {
       for (int64_t i = 0; i < n; ++i) pd[o + i] = pa[o + i] ^ 1;
     } else {
+      // BitOp's order is mask_detail's kBitNot..kBitXor; the scalar loop finishes the tail.
+      const int64_t v = mask_detail::bit_u8_fast(static_cast<int>(op), pa + o, pb + o, pd + o, n);
+      const int64_t ov = o + v, nv = n - v;
       switch (op) {
-        case BitOp::NOT: bit_bytes<BitOp::NOT>(pa + o, pb + o, pd + o, n); break;
-        case BitOp::AND: bit_bytes<BitOp::AND>(pa + o, pb + o, pd + o, n); break;
-        case BitOp::OR: bit_bytes<BitOp::OR>(pa + o, pb + o, pd + o, n); break;
-        case BitOp::XOR: bit_bytes<BitOp::XOR>(pa + o, pb + o, pd + o, n); break;
+        case BitOp::NOT: bit_bytes<BitOp::NOT>(pa + ov, pb + ov, pd + ov, nv); break;
+        case BitOp::AND: bit_bytes<BitOp::AND>(pa + ov, pb + ov, pd + ov, nv); break;
+        case BitOp::OR: bit_bytes<BitOp::OR>(pa + ov, pb + ov, pd + ov, nv); break;
+        case BitOp::XOR: bit_bytes<BitOp::XOR>(pa + ov, pb + ov, pd + ov, nv); break;
       }
     }
     if (!pm) return;

@@ -7,6 +7,7 @@
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "../src/ojo/imgproc/mask_fast.cpp"  // found through include/
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/cache_control.h>
 #include <hwy/highway.h>
 
 #include "mask_kernels.hpp"
@@ -65,16 +66,26 @@ int64_t SplitU8(const uint8_t* src, uint8_t* const* planes, int64_t n, int64_t c
   return i;
 }
 
-int64_t MergeU8(const uint8_t* const* planes, uint8_t* dst, int64_t n, int64_t cn) {
+// With `stream`, each interleaved group goes through an aligned stack buffer (L1) and then to dst
+// with non-temporal stores: a destination larger than the caches is then not read for ownership
+// first, which halves its memory traffic. dst must be aligned to the vector size then.
+int64_t MergeU8(const uint8_t* const* planes, uint8_t* dst, int64_t n, int64_t cn, bool stream) {
   const hn::ScalableTag<uint8_t> d;
   const int64_t N = static_cast<int64_t>(hn::Lanes(d));
   int64_t i = 0;
   if (cn != 3 && cn != 4) return 0;
+  HWY_ALIGN uint8_t buf[4 * hn::MaxLanes(d)];
+  // Local pointers: the byte stores could otherwise alias planes[] and force a reload per step.
+  const uint8_t *p0 = planes[0], *p1 = planes[1], *p2 = planes[2], *p3 = planes[cn - 1];
   for (; i + N <= n; i += N) {
-    const auto a = hn::LoadU(d, planes[0] + i), b = hn::LoadU(d, planes[1] + i), c = hn::LoadU(d, planes[2] + i);
-    if (cn == 3) hn::StoreInterleaved3(a, b, c, d, dst + i * 3);
-    else hn::StoreInterleaved4(a, b, c, hn::LoadU(d, planes[3] + i), d, dst + i * 4);
+    const auto a = hn::LoadU(d, p0 + i), b = hn::LoadU(d, p1 + i), c = hn::LoadU(d, p2 + i);
+    uint8_t* out = stream ? buf : dst + i * cn;
+    if (cn == 3) hn::StoreInterleaved3(a, b, c, d, out);
+    else hn::StoreInterleaved4(a, b, c, hn::LoadU(d, p3 + i), d, out);
+    if (stream)
+      for (int64_t k = 0; k < cn; ++k) hn::Stream(hn::Load(d, buf + k * N), d, dst + i * cn + k * N);
   }
+  if (stream) hwy::FlushStream();  // order the streamed stores before the caller signals completion
   return i;
 }
 
@@ -108,6 +119,27 @@ int64_t SetToU8(uint8_t* row, const uint8_t* mask, int64_t n, int64_t cn, const 
   return i;
 }
 
+// Byte-wise NOT / AND / OR / XOR (op: BitKernel), two vectors per step so that loads and stores
+// of neighbouring vectors overlap.
+int64_t BitU8(int op, const uint8_t* a, const uint8_t* b, uint8_t* dst, int64_t n) {
+  const hn::ScalableTag<uint8_t> d;
+  const int64_t N = static_cast<int64_t>(hn::Lanes(d));
+  auto apply = [&](int64_t i) {
+    const auto x = hn::LoadU(d, a + i);
+    if (op == kBitNot) return hn::Not(x);
+    const auto y = hn::LoadU(d, b + i);
+    return op == kBitAnd ? hn::And(x, y) : op == kBitOr ? hn::Or(x, y) : hn::Xor(x, y);
+  };
+  int64_t i = 0;
+  for (; i + 2 * N <= n; i += 2 * N) {
+    const auto v0 = apply(i), v1 = apply(i + N);
+    hn::StoreU(v0, d, dst + i);
+    hn::StoreU(v1, d, dst + i + N);
+  }
+  for (; i + N <= n; i += N) hn::StoreU(apply(i), d, dst + i);
+  return i;
+}
+
 }  // namespace ojo::mask_detail::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
@@ -117,14 +149,18 @@ HWY_EXPORT(InRangeU8);
 HWY_EXPORT(SplitU8);
 HWY_EXPORT(MergeU8);
 HWY_EXPORT(SetToU8);
+HWY_EXPORT(BitU8);
+int64_t bit_u8_fast(int op, const uint8_t* a, const uint8_t* b, uint8_t* dst, int64_t n) {
+  return HWY_DYNAMIC_DISPATCH(BitU8)(op, a, b, dst, n);
+}
 int64_t setto_u8_fast(uint8_t* row, const uint8_t* mask, int64_t n, int64_t cn, const uint8_t* colour) {
   return HWY_DYNAMIC_DISPATCH(SetToU8)(row, mask, n, cn, colour);
 }
 int64_t split_u8_fast(const uint8_t* src, uint8_t* const* planes, int64_t n, int64_t cn) {
   return HWY_DYNAMIC_DISPATCH(SplitU8)(src, planes, n, cn);
 }
-int64_t merge_u8_fast(const uint8_t* const* planes, uint8_t* dst, int64_t n, int64_t cn) {
-  return HWY_DYNAMIC_DISPATCH(MergeU8)(planes, dst, n, cn);
+int64_t merge_u8_fast(const uint8_t* const* planes, uint8_t* dst, int64_t n, int64_t cn, bool stream) {
+  return HWY_DYNAMIC_DISPATCH(MergeU8)(planes, dst, n, cn, stream);
 }
 int64_t inrange_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, int64_t cn, const uint8_t* lo, const uint8_t* hi) {
   return HWY_DYNAMIC_DISPATCH(InRangeU8)(src, dst, n, cn, lo, hi);

@@ -5,10 +5,12 @@
 //   ref::  pads every pixel through borderInterpolate and takes the min/max over the element's points;
 //   fast:  splits every kernel row into runs of consecutive nonzero entries. For each padded source
 //          row it computes, once per distinct run length L, the running min/max over L columns
-//          (directly for L <= 4, else with doubling windows: log2(L) passes). An output row is then
-//          the min/max of one such row per run, shifted by the run's start. A 3x3 rectangle costs
-//          two 3-input passes per row; a 5x5 ellipse (runs 1,5,5,5,1) one 5-wide pass and one
-//          5-input pass. Rows are split across threads; each thread keeps a ring of kh rows.
+//          (directly for L <= 8, else with doubling windows: log2(L) passes; the few edge columns
+//          whose window crosses the border are computed one by one). An output row is then the
+//          min/max of one such row per run, shifted by the run's start; a one-column run in the
+//          anchor's column reads the source row itself. A 3x3 rectangle costs two 3-input passes
+//          per row; a 5x5 ellipse (runs 1,5,5,5,1) one 5-wide pass and one 5-input pass. Rows are
+//          split across threads; each thread keeps a ring of kh rows.
 #include "ojo/imgproc/morphology.hpp"
 
 #include <algorithm>
@@ -230,6 +232,20 @@ void running(T* out, const T* in, int64_t len, int64_t step, int64_t n, T* tmp) 
   pair_pass<T, Max>(out, cur, cur + (len - w) * step, n);
 }
 
+// out[j*C + c] = min/max over k < L of padded column j + k, for j in [j0, j1): the few columns
+// whose window crosses the image edge. colsrc[j] is padded column j's source column (negative:
+// the border colour). Scalar and direct, since a padded copy plus a vector pass cost more here.
+template <class T, bool Max>
+void edge_running(T* out, const T* row, const int64_t* colsrc, const T* colour, int64_t C, int64_t L,
+                  int64_t j0, int64_t j1) {
+  for (int64_t j = j0; j < j1; ++j)
+    for (int64_t c = 0; c < C; ++c) {
+      T m = colsrc[j] < 0 ? colour[c] : row[colsrc[j] * C + c];
+      for (int64_t k = 1; k < L; ++k) m = pick<T, Max>(m, colsrc[j + k] < 0 ? colour[c] : row[colsrc[j + k] * C + c]);
+      out[j * C + c] = m;
+    }
+}
+
 // One pass of the plan's element over a contiguous {H, W, C} image.
 template <class T, bool Max>
 void morph_pass(const T* src, T* dst, int64_t H, int64_t W, int64_t C, const Plan& p, int border,
@@ -238,49 +254,46 @@ void morph_pass(const T* src, T* dst, int64_t H, int64_t W, int64_t C, const Pla
   const int64_t wp = W + p.kw - 1, rowlen = wp * C, n = W * C;
   std::vector<int64_t> colsrc(wp);
   for (int64_t j = 0; j < wp; ++j) colsrc[j] = borderInterpolate(j - p.ax, W, border);
+  // A one-column run in the anchor's column reads the source row itself (x + x0 - ax == x): it
+  // needs no padded copy (the centre column of an ellipse or a cross).
+  auto direct = [&](const Run& r) { return r.len == 1 && r.x0 == p.ax; };
   std::vector<int64_t> lengths;
   for (const Run& r : p.runs)
-    if (std::find(lengths.begin(), lengths.end(), r.len) == lengths.end()) lengths.push_back(r.len);
+    if (!direct(r) && std::find(lengths.begin(), lengths.end(), r.len) == lengths.end()) lengths.push_back(r.len);
   std::vector<size_t> run_len_index;
   for (const Run& r : p.runs)
     run_len_index.push_back(std::find(lengths.begin(), lengths.end(), r.len) - lengths.begin());
+  // Rows above/below a BORDER_CONSTANT image are all colour: copied whole, not pixel by pixel.
+  std::vector<T> colour_row(rowlen);
+  for (int64_t j = 0; j < wp; ++j) std::copy(colour.begin(), colour.end(), colour_row.begin() + j * C);
+  auto src_row = [&](int64_t r) {  // source row r, or the colour row outside the image
+    const int64_t sy = r >= 0 && r < H ? r : borderInterpolate(r, H, border);
+    return sy < 0 ? colour_row.data() : src + sy * n;
+  };
   const int64_t grain = std::max<int64_t>(16, 2 * p.kh);
   const int64_t slots = p.kh + 1;  // ring rows: enough for two output rows
   const bool rect = lengths.size() == 1 && static_cast<int64_t>(p.runs.size()) == p.kh && p.runs[0].len == p.kw;
 
   parallel_for(0, H, grain, [&](int64_t y0, int64_t y1) {
-    std::vector<T> pad(rowlen), tmp(2 * rowlen);
+    std::vector<T> tmp(2 * rowlen);
     std::vector<std::vector<T>> ring(lengths.size(), std::vector<T>(slots * rowlen));
     std::vector<const T*> ptrs(p.runs.size());
     const int64_t base = y0 - p.ay;  // source rows start here; ring slot = (r - base) % slots
-    auto fill_pad = [&](const T* row, int64_t j0, int64_t j1) {  // P[j0, j1) -> pad[0, ...)
-      for (int64_t j = j0; j < j1; ++j) {
-        T* o = pad.data() + (j - j0) * C;
-        const T* from = colsrc[j] < 0 ? colour.data() : row + colsrc[j] * C;
-        for (int64_t c = 0; c < C; ++c) o[c] = from[c];
-      }
-    };
     auto load = [&](int64_t r) {  // padded source row r -> its running rows in the ring
       const int64_t sy = r >= 0 && r < H ? r : borderInterpolate(r, H, border);
       for (size_t li = 0; li < lengths.size(); ++li) {
         const int64_t L = lengths[li], nh = wp - L + 1;  // running outputs per channel
         T* out = ring[li].data() + ((r - base) % slots) * rowlen;
         if (sy < 0) {
-          for (int64_t j = 0; j < nh; ++j) std::copy(colour.begin(), colour.end(), out + j * C);
+          std::memcpy(out, colour_row.data(), nh * C * sizeof(T));
           continue;
         }
         const T* row = src + sy * n;
         // [0, a1): reads the left border; [a1, b1): inside the row; [b1, nh): reads the right border.
         const int64_t a1 = std::min(p.ax, nh), b1 = std::max(a1, std::min(nh, p.ax + W - L + 1));
-        if (a1 > 0) {
-          fill_pad(row, 0, a1 + L - 1);
-          running<T, Max>(out, pad.data(), L, C, a1 * C, tmp.data());
-        }
+        edge_running<T, Max>(out, row, colsrc.data(), colour.data(), C, L, 0, a1);
         running<T, Max>(out + a1 * C, row + (a1 - p.ax) * C, L, C, (b1 - a1) * C, tmp.data());
-        if (b1 < nh) {
-          fill_pad(row, b1, wp);
-          running<T, Max>(out + b1 * C, pad.data(), L, C, (nh - b1) * C, tmp.data());
-        }
+        edge_running<T, Max>(out, row, colsrc.data(), colour.data(), C, L, b1, nh);
       }
     };
     int64_t next = base;  // next source row to load
@@ -300,7 +313,8 @@ void morph_pass(const T* src, T* dst, int64_t H, int64_t W, int64_t C, const Pla
       need(y - p.ay + p.kh - 1);
       for (size_t k = 0; k < p.runs.size(); ++k) {
         const Run& run = p.runs[k];
-        ptrs[k] = row_ptr(run_len_index[k], y - p.ay + run.ky) + run.x0 * C;
+        const int64_t r = y - p.ay + run.ky;
+        ptrs[k] = direct(run) ? src_row(r) : row_ptr(run_len_index[k], r) + run.x0 * C;
       }
       combine<T, Max>(dst + y * n, ptrs.data(), ptrs.size(), n);
       ++y;
