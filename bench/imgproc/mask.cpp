@@ -32,7 +32,11 @@ void add_mask_cases(CaseList& cases) {
 
     cases.push_back({"inRange" + tag, [st, vlo, vhi] { st->ojo_out = ojo::inRange(st->tsrc, vlo, vhi); },
                      [st, lo, hi] { cv::inRange(st->src, lo, hi, st->cv_out); }, out_cmp});
-    cases.push_back({"bitwise_not" + tag, [st] { st->ojo_out = ojo::bitwise_not(st->tsrc); },
+    cases.push_back({"bitwise_not" + tag,
+                     [st] {
+                       st->ojo_out = ojo::Tensor();  // as in morphology.cpp: OpenCV reuses its destination
+                       st->ojo_out = ojo::bitwise_not(st->tsrc);
+                     },
                      [st] { cv::bitwise_not(st->src, st->cv_out); }, out_cmp});
     cases.push_back({"bitwise_and mask" + tag, [st] { st->ojo_out = ojo::bitwise_and(st->tsrc, st->tsrc, st->tmask); },
                      [st] {
