@@ -203,7 +203,11 @@ constexpr int64_t kElementwiseGrain = 1 << 16;
 
 Tensor relu(const Tensor& x) {
   // torch.relu keeps NaN and -0.0: only values below zero become zero.
-  auto rule = [](auto v) { return v < 0 ? static_cast<decltype(v)>(0) : v; };
+  auto rule = [](auto v) {
+    using T = decltype(v);
+    if constexpr (std::is_signed_v<T> || std::is_floating_point_v<T>) return v < T(0) ? T(0) : v;
+    else return v;  // bool and unsigned: nothing is below zero
+  };
   Tensor y;
   if (x.defined() && x.is_contiguous() && is_floating(x.dtype())) {  // one vectorisable pass
     y = Tensor::empty(x.shape(), x.dtype());
