@@ -9,6 +9,7 @@
 
 #include "../tensor/kernels.hpp"
 #include "ojo/autograd/autograd.hpp"
+#include "relu_backward.hpp"
 #include "ojo/core/parallel.hpp"
 #include "ojo/tensor/ops.hpp"
 
@@ -201,6 +202,26 @@ Tensor tanh(const Tensor& x) {
 // costs more than the pass).
 constexpr int64_t kElementwiseGrain = 1 << 16;
 
+Tensor detail::relu_backward(const Tensor& g, const Tensor& y) {
+  // Fast path, one pass: the composed rule's masked_fill(g, y <= 0, 0) on contiguous floats.
+  if (!(g.is_contiguous() && y.is_contiguous() && g.shape() == y.shape() && g.dtype() == y.dtype() &&
+        is_floating(g.dtype())))
+    return masked_fill(g, le(y, 0), 0);
+  Tensor r = Tensor::empty(g.shape(), g.dtype());
+  kernels::visit_float(g.dtype(), "relu backward", [&](auto tag) {
+    using T = decltype(tag);
+    const T *pg = g.data<T>(), *py = y.data<T>();
+    T* pr = r.data<T>();
+    parallel_for(0, g.numel(), kElementwiseGrain, [&](int64_t lo, int64_t hi) {
+      for (int64_t i = lo; i < hi; ++i) {
+        const T gv = pg[i];  // loaded unconditionally: the select vectorises (a branch mispredicts)
+        pr[i] = py[i] <= T(0) ? T(0) : gv;
+      }
+    });
+  });
+  return r;
+}
+
 Tensor relu(const Tensor& x) {
   // torch.relu keeps NaN and -0.0: only values below zero become zero.
   auto rule = [](auto v) {
@@ -223,26 +244,8 @@ Tensor relu(const Tensor& x) {
     y = same_unary(x, rule);
   }
   if (!any_requires_grad({x})) return y;
-  return record("ReluBackward0", y, {x}, [y = y.detach()](const Tensor& g) -> Grads {
-    // Fast path, one pass: the composed rule's masked_fill(g, y <= 0, 0) on contiguous floats.
-    if (g.is_contiguous() && y.is_contiguous() && g.shape() == y.shape() && g.dtype() == y.dtype() &&
-        is_floating(g.dtype())) {
-      Tensor r = Tensor::empty(g.shape(), g.dtype());
-      kernels::visit_float(g.dtype(), "relu backward", [&](auto tag) {
-        using T = decltype(tag);
-        const T *pg = g.data<T>(), *py = y.data<T>();
-        T* pr = r.data<T>();
-        parallel_for(0, g.numel(), kElementwiseGrain, [&](int64_t lo, int64_t hi) {
-          for (int64_t i = lo; i < hi; ++i) {
-            const T gv = pg[i];  // loaded unconditionally: the select vectorises (a branch mispredicts)
-            pr[i] = py[i] <= T(0) ? T(0) : gv;
-          }
-        });
-      });
-      return {r};
-    }
-    return {masked_fill(g, le(y, 0), 0)};
-  });
+  return record("ReluBackward0", y, {x},
+                [y = y.detach()](const Tensor& g) -> Grads { return {detail::relu_backward(g, y)}; });
 }
 
 Tensor round(const Tensor& x) {

@@ -13,6 +13,7 @@
 
 #include "../tensor/gemm.hpp"
 #include "conv_direct.hpp"
+#include "../autograd/relu_backward.hpp"
 #include "../tensor/kernels.hpp"
 #include "ojo/autograd/autograd.hpp"
 #include "ojo/core/parallel.hpp"
@@ -306,7 +307,8 @@ void conv_backward_direct(const T* gy, const T* relu_result, const T* w, const T
       pad_planes(gy + at, g.o, g.oh, g.ow, gyp + s * g.o * plane, top, left, cols, plane,
                  relu_result ? relu_result + at : nullptr);
       if (gb)
-        for (int64_t o = 0; o < g.o; ++o) bias_part[s * g.o + o] = direct::sum_to_double(gyp + (s * g.o + o) * plane, plane);
+        for (int64_t o = 0; o < g.o; ++o)
+          bias_part[s * g.o + o] = direct::sum_to_double(gyp + (s * g.o + o) * plane, plane);
     }
   });
   for (int64_t o = 0; gb && o < g.o; ++o) {
@@ -465,20 +467,6 @@ void conv_backward_reference(const T* gy, const T* x, const T* w, T* gx, T* gw, 
     }
 }
 
-// torch.relu's backward: the gradient where the result is above zero (kept for NaN results too), else 0.
-Tensor relu_mask(const Tensor& grad, const Tensor& result) {
-  Tensor masked = Tensor::empty(grad.shape(), grad.dtype());
-  kernels::visit_float(grad.dtype(), "conv2d_relu backward", [&](auto tag) {
-    using T = decltype(tag);
-    const T *pg = grad.data<T>(), *py = result.data<T>();
-    T* pm = masked.data<T>();
-    parallel_for(0, grad.numel(), 1 << 16, [&](int64_t lo, int64_t hi) {
-      for (int64_t i = lo; i < hi; ++i) pm[i] = py[i] <= T(0) ? T(0) : pg[i];
-    });
-  });
-  return masked;
-}
-
 }  // namespace
 
 namespace functional {
@@ -506,7 +494,8 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
     using T = decltype(tag);
     const T* pb = b.defined() ? b.data<T>() : nullptr;
     if (reference) conv_forward_reference(x.data<T>(), w.data<T>(), pb, y.data<T>(), g);
-    else if (direct) conv_forward_direct(x.data<T>(), w.data<T>(), pb, y.data<T>(), g, xp.defined() ? xp.data<T>() : nullptr, relu);
+    else if (direct)
+      conv_forward_direct(x.data<T>(), w.data<T>(), pb, y.data<T>(), g, xp.defined() ? xp.data<T>() : nullptr, relu);
     else conv_forward_fast(x.data<T>(), w.data<T>(), pb, y.data<T>(), g);
     if (relu && !direct) {  // the other paths apply it after
       T* py = y.data<T>();
@@ -521,7 +510,7 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
                  result](const Tensor& grad) -> std::vector<Tensor> {
                   const Tensor grad_c = grad.contiguous();
                   // The direct path masks while padding; the others mask first.
-                  const Tensor gy = result.defined() && !direct ? relu_mask(grad_c, result) : grad_c;
+                  const Tensor gy = result.defined() && !direct ? detail::relu_backward(grad_c, result) : grad_c;
                   Tensor gx = need_x ? Tensor::empty(x_shape, dtype) : Tensor();
                   Tensor gw = need_w ? Tensor::empty(w.shape(), dtype) : Tensor();
                   Tensor gb = need_b ? Tensor::empty({g.o}, dtype) : Tensor();
