@@ -73,12 +73,16 @@ std::map<std::string, Tensor> run_case(const std::string& name, const json& c, s
                                        bool reference) {
   const std::string op = c["op"];
   auto get = [&](const char* k) { return in.count(k) ? in.at(k) : Tensor(); };
-  if (op == "conv2d")
-    return {{"out", F::conv2d(get("x"), get("w"), get("b"), size2(c["stride"]), padding(c["padding"]),
-                              size2(c["dilation"]), c["groups"].get<int64_t>(), reference)}};
-  if (op == "conv2d_relu")
-    return {{"out", F::conv2d_relu(get("x"), get("w"), get("b"), size2(c["stride"]), padding(c["padding"]),
-                                   size2(c["dilation"]), c["groups"].get<int64_t>(), reference)}};
+  if (op == "conv2d" || op == "conv2d_relu") {
+    const auto fn = op == "conv2d" ? F::conv2d : F::conv2d_relu;
+    const auto run = [&] {
+      return fn(get("x"), get("w"), get("b"), size2(c["stride"]), padding(c["padding"]), size2(c["dilation"]),
+                c["groups"].get<int64_t>(), reference);
+    };
+    const Tensor y = run();
+    NoGradGuard no_grad;  // nothing kept for backward: inference pads in other buffers
+    return {{"out", y}, {"out_no_grad", run()}};
+  }
   if (op == "max_pool2d") {
     auto [y, idx] = F::max_pool2d_with_indices(get("x"), size2(c["k"]), opt_size2(c["s"]), size2(c["p"]),
                                                size2(c["d"]), c["ceil"].get<bool>(), reference);
