@@ -142,8 +142,8 @@ def main():
     conv("conv_direct_rect_kernel", 2, 3, 12, 30, 5, (3, 5), padding=(1, 2))
     conv("conv_direct_f64_wide", 5, 6, 10, 33, 9, 3, padding=(0, 1), dtype=torch.float64)
     conv("conv_direct_cifar_block2", 2, 32, 8, 8, 64, 3, padding=1)
-    # one image: its positions are shared between threads, a row cut in two at the boundary
-    conv("conv_direct_batch1_split", 1, 3, 20, 25, 6, 3, padding=1)
+    # one image, as in one-image inference
+    conv("conv_direct_batch1", 1, 3, 20, 25, 6, 3, padding=1)
     # conv2d_relu (what Sequential runs for Conv2d + ReLU) on the direct path, im2col path, float64
     conv("conv_relu_tinyvgg_block", 3, 10, 14, 14, 10, 3, padding=1, relu=True)
     conv("conv_relu_strided", 2, 3, 11, 9, 4, 3, stride=2, padding=1, relu=True)

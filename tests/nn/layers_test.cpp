@@ -80,7 +80,7 @@ std::map<std::string, Tensor> run_case(const std::string& name, const json& c, s
                 c["groups"].get<int64_t>(), reference);
     };
     const Tensor y = run();
-    NoGradGuard no_grad;  // nothing kept for backward: inference pads in other buffers
+    NoGradGuard no_grad;  // nothing kept for backward: the padded input goes to a scratch buffer
     return {{"out", y}, {"out_no_grad", run()}};
   }
   if (op == "max_pool2d") {

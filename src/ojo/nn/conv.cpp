@@ -227,90 +227,26 @@ void pad_planes(const T* src, int64_t count, int64_t h, int64_t w, T* dst, int64
   }
 }
 
-// Rows [r0, r1) of `count` such flat planes (as pad_planes; a row running past the plane's end is cut).
-template <class T>
-void pad_rows(const T* src, int64_t count, int64_t h, int64_t w, T* dst, int64_t top, int64_t left, int64_t cols,
-              int64_t plane, int64_t r0, int64_t r1) {
-  for (int64_t q = 0; q < count; ++q, src += h * w, dst += plane)
-    for (int64_t r = r0; r < r1; ++r) {
-      T* row = dst + r * cols;
-      const int64_t len = std::min(cols, plane - r * cols), y = r - top;
-      if (y < 0 || y >= h) {
-        std::fill(row, row + len, T(0));
-        continue;
-      }
-      std::fill(row, row + left, T(0));
-      copy_row(src + y * w, w, row + left);
-      std::fill(row + left + w, row + len, T(0));
-    }
-}
-
-// The inverse: rows [r0, r1) of `count` flat planes (rows `cols` wide) back into dense planes
-// {h, w}, through torch.relu's rule when `relu` (values below zero become zero; NaN stays).
-template <class T>
-void crop_rows(const T* src, int64_t count, int64_t r0, int64_t r1, int64_t h, int64_t w, int64_t cols,
-               int64_t plane, T* dst, bool relu) {
-  for (int64_t q = 0; q < count; ++q, src += plane, dst += h * w)
-    for (int64_t r = r0; r < r1; ++r) {
-      const T* row = src + r * cols;
-      T* out = dst + r * w;
-      if (!relu) copy_row(row, w, out);
-      else
-        for (int64_t i = 0; i < w; ++i) out[i] = row[i] < T(0) ? T(0) : row[i];
-    }
-}
-
+// The inverse: rows {h, w} of `count` flat planes (rows `cols` wide) back into dense planes,
+// through torch.relu's rule when `relu` (values below zero become zero; NaN stays).
 template <class T>
 void crop_planes(const T* src, int64_t count, int64_t h, int64_t w, int64_t cols, int64_t plane, T* dst,
                  bool relu = false) {
-  crop_rows(src, count, 0, h, h, w, cols, plane, dst, relu);
+  for (int64_t q = 0; q < count; ++q, src += plane)
+    for (int64_t r = 0; r < h; ++r, dst += w) {
+      if (!relu) {
+        copy_row(src + r * cols, w, dst);
+        continue;
+      }
+      const T* row = src + r * cols;
+      for (int64_t i = 0; i < w; ++i) dst[i] = row[i] < T(0) ? T(0) : row[i];
+    }
 }
 
 // Pads every sample and convolves it. With `xp_all` (n · c · in_plane elements) the padded inputs
 // are kept there for grad_weight; without, a per-thread scratch plane set is reused.
-// Fewer samples than threads (one-image inference): each sample's output positions are shared out,
-// cut at multiples of kFlatPad so that no vector store crosses into another part. A part pads the
-// input rows it reads into its own buffer (unless the padded input is kept for grad_weight), so
-// each thread works on data it wrote; it crops the rows that lie wholly inside it, the caller the
-// rows cut in two. Every position's sum is the same as in the per-sample path.
-template <class T>
-void conv_forward_direct_shared(const T* x, const T* w, const T* b, T* y, const ConvGeometry& g, T* xp_all,
-                                bool relu) {
-  const direct::FlatConv f = flat_forward(g);
-  const int64_t parts = std::clamp<int64_t>(f.n / 128, 1, get_num_threads());
-  const auto cut = [&](int64_t t) { return t == parts ? f.n : f.n * t / parts / direct::kFlatPad * direct::kFlatPad; };
-  // Rows of part t: those whose ow outputs lie in [cut(t), cut(t + 1)).
-  const auto first_row = [&](int64_t t) { return (cut(t) + f.wp - 1) / f.wp; };
-  const auto end_row = [&](int64_t t) {
-    const int64_t last = cut(t + 1) - g.ow;
-    return std::max(first_row(t), last < 0 ? 0 : std::min(g.oh, last / f.wp + 1));
-  };
-  T* yp = scratch<T>(static_cast<size_t>(g.o * f.out_plane), 1);
-  for (int64_t s = 0; s < g.n; ++s) {
-    const T* xs = x + s * g.c * g.h * g.w;
-    T* ys = y + s * g.o * g.plane();
-    if (xp_all) pad_planes(xs, g.c, g.h, g.w, xp_all + s * g.c * f.in_plane, g.pt, g.pl, f.wp, f.in_plane);
-    parallel_for(0, parts, 1, [&](int64_t lo, int64_t hi) {
-      for (int64_t t = lo; t < hi; ++t) {
-        T* xp = xp_all ? xp_all + s * g.c * f.in_plane : scratch<T>(static_cast<size_t>(g.c * f.in_plane), 0);
-        if (!xp_all) {
-          const int64_t reach = (g.kh - 1) * f.wp + g.kw - 1 + direct::kFlatPad;  // the last vector's reads
-          const int64_t rows = (f.in_plane + f.wp - 1) / f.wp;
-          pad_rows(xs, g.c, g.h, g.w, xp, g.pt, g.pl, f.wp, f.in_plane, cut(t) / f.wp,
-                   std::min(rows, (cut(t + 1) + reach + f.wp - 1) / f.wp));
-        }
-        direct::conv_flat(xp, w, b, yp, f, cut(t), cut(t + 1));
-        crop_rows(yp, g.o, first_row(t), end_row(t), g.oh, g.ow, f.wp, f.out_plane, ys, relu);
-      }
-    });
-    for (int64_t t = 1; t < parts; ++t)
-      crop_rows(yp, g.o, end_row(t - 1), first_row(t), g.oh, g.ow, f.wp, f.out_plane, ys, relu);
-  }
-}
-
 template <class T>
 void conv_forward_direct(const T* x, const T* w, const T* b, T* y, const ConvGeometry& g, T* xp_all, bool relu) {
-  if (g.n < get_num_threads()) return conv_forward_direct_shared(x, w, b, y, g, xp_all, relu);
   const direct::FlatConv f = flat_forward(g);
   parallel_for(0, g.n, 1, [&](int64_t lo, int64_t hi) {
     T* yp = scratch<T>(static_cast<size_t>(g.o * f.out_plane), 1);

@@ -22,13 +22,9 @@ struct FlatConv {
   int64_t n;                  // flat outputs computed per plane
 };
 
-// y[o][p] = bias[o] + Σ_c Σ_i Σ_j w[o][c][i][j] · xp[c][p + i·wp + j] for p in [begin, end) (bias may
-// be null; end −1 means n). Whole vectors are written: positions up to end rounded up to a multiple
-// of kFlatPad, so ranges cut at multiples of kFlatPad can be computed by different threads.
-void conv_flat(const float* xp, const float* w, const float* bias, float* y, const FlatConv& f, int64_t begin = 0,
-               int64_t end = -1);
-void conv_flat(const double* xp, const double* w, const double* bias, double* y, const FlatConv& f,
-               int64_t begin = 0, int64_t end = -1);
+// y[o][p] = bias[o] + Σ_c Σ_i Σ_j w[o][c][i][j] · xp[c][p + i·wp + j] for p < n (bias may be null).
+void conv_flat(const float* xp, const float* w, const float* bias, float* y, const FlatConv& f);
+void conv_flat(const double* xp, const double* w, const double* bias, double* y, const FlatConv& f);
 
 // gw[o][c][i][j] = Σ_s Σ_p gy[s][o][p] · xp[s][c][p + i·wp + j] over `samples` consecutive samples
 // (xp sample stride channels·in_plane, gy sample stride outs·out_plane). gy must be zero at
