@@ -30,7 +30,11 @@ void add_mask_cases(CaseList& cases) {
     const std::string tag = " | " + in.label;
     auto out_cmp = [st] { return compare(st->ojo_out, st->cv_out); };
 
-    cases.push_back({"inRange" + tag, [st, vlo, vhi] { st->ojo_out = ojo::inRange(st->tsrc, vlo, vhi); },
+    cases.push_back({"inRange" + tag,
+                     [st, vlo, vhi] {
+                       st->ojo_out = ojo::Tensor();  // as in morphology.cpp: OpenCV reuses its destination
+                       st->ojo_out = ojo::inRange(st->tsrc, vlo, vhi);
+                     },
                      [st, lo, hi] { cv::inRange(st->src, lo, hi, st->cv_out); }, out_cmp});
     cases.push_back({"bitwise_not" + tag,
                      [st] {
@@ -55,7 +59,11 @@ void add_mask_cases(CaseList& cases) {
                      },
                      out_cmp});
     if (!rgb) continue;
-    cases.push_back({"split" + tag, [st] { st->ojo_planes = ojo::split(st->tsrc); },
+    cases.push_back({"split" + tag,
+                     [st] {
+                       st->ojo_planes.clear();  // as OpenCV reuses cv_planes (see morphology.cpp)
+                       st->ojo_planes = ojo::split(st->tsrc);
+                     },
                      [st] { cv::split(st->src, st->cv_planes); },
                      [st] {
                        for (int c = 0; c < 3; ++c) {
