@@ -134,6 +134,7 @@ TEST(FlipVsOpenCV, EveryCodeDtypeAndView) {
   const Tensor img = photo("astronaut.png");
   const Tensor inputs[] = {img, img.select(2, 1), img.index({Slice(10, 77), Slice(None, None, -3)}),
                            random_image(1, 1, 1, 1), random_image(1, 17, 3, 2), random_image(9, 1, 4, 3),
+                           random_image(5, 37, 1, 4), random_image(3, 15, 1, 5),  // gray rows: 16-byte blocks + rest
                            img.index({Slice(0, 31), Slice(0, 45)}).to(DType::f32)};
   for (const Tensor& t : inputs)
     for (int code : {0, 1, -1, 7, -3}) {

@@ -1,10 +1,12 @@
 // flip and crop (see include/ojo/imgproc/geometry.hpp).
 //
 // ref::flip builds a negative-step view and copies it. The fast path copies whole rows (vertical)
-// or reverses pixels within each row with a per-channel-count loop, rows split across threads.
+// or reverses pixels within each row with a per-channel-count loop (one-byte pixels with a byte
+// shuffle, flip_fast.cpp), rows split across threads.
 #include <cstring>
 
 #include "ojo/core/parallel.hpp"
+#include "flip_kernels.hpp"
 #include "ojo/imgproc/geometry.hpp"
 
 namespace ojo {
@@ -19,7 +21,9 @@ void reverse_pixels(uint8_t* __restrict d, const uint8_t* __restrict s, int64_t 
 
 void reverse_row(uint8_t* d, const uint8_t* s, int64_t n, size_t bytes) {
   switch (bytes) {
-    case 1: for (int64_t x = 0; x < n; ++x) d[x] = s[n - 1 - x]; break;
+    case 1:
+      for (int64_t x = flip_detail::reverse_bytes_fast(d, s, n); x < n; ++x) d[x] = s[n - 1 - x];
+      break;
     case 2: reverse_pixels<2>(d, s, n); break;
     case 3: reverse_pixels<3>(d, s, n); break;
     case 4: reverse_pixels<4>(d, s, n); break;
