@@ -170,29 +170,54 @@ int64_t Hsv2RgbU8(const uint8_t* src, uint8_t* dst, int64_t limit, int dcn, int 
   (void)src, (void)dst, (void)limit, (void)dcn, (void)blue, (void)hscale;
   return 0;
 #else
+  // Three passes over blocks of pixels through small stack arrays (deinterleave and widen; the
+  // arithmetic; narrow and interleave), which keeps the arithmetic's constants in registers.
   const hn::ScalableTag<float> df;
   const hn::RebindToSigned<decltype(df)> di;
+  const hn::ScalableTag<uint8_t> d8;
+  const hn::Rebind<uint8_t, decltype(df)> dq;  // a quarter of d8's lanes, one per float lane
+  const int64_t N8 = static_cast<int64_t>(hn::Lanes(d8)), NF = static_cast<int64_t>(hn::Lanes(df));
   const auto k255inv = hn::Set(df, 1.f / 255.f), k255 = hn::Set(df, 255.f), one = hn::Set(df, 1.f);
   const auto ksixth = hn::Set(df, 1.f / 6.f), k6 = hn::Set(df, 6.f), kscale = hn::Set(df, hscale);
   const auto c1 = hn::Set(df, 1.f), c2 = hn::Set(df, 2.f), c3 = hn::Set(df, 3.f), c4 = hn::Set(df, 4.f);
-  return MapPixelsU8(src, 3, dst, dcn, limit, [&](auto hi, auto si, auto vi, auto& o0, auto& o1, auto& o2) {
-    auto h = hn::ConvertTo(df, hi);
-    const auto s = hn::Mul(hn::ConvertTo(df, si), k255inv), v = hn::Mul(hn::ConvertTo(df, vi), k255inv);
-    h = hn::Mul(h, kscale);
-    const auto pre = hn::Trunc(h);
-    h = hn::Sub(h, pre);
-    const auto t0 = v, t1 = hn::Mul(v, hn::Sub(one, s));
-    const auto t2 = hn::Mul(v, hn::NegMulAdd(s, h, one)), t3 = hn::Mul(v, hn::NegMulAdd(s, hn::Sub(one, h), one));
-    const auto sector = hn::Sub(pre, hn::Mul(hn::Trunc(hn::Mul(pre, ksixth)), k6));
-    const auto b = hn::IfThenElse(sector < c2, t1, hn::IfThenElse(sector == c2, t3, hn::IfThenElse(sector <= c4, t0, t2)));
-    const auto g = hn::IfThenElse(sector < c1, t3, hn::IfThenElse(sector <= c2, t0, hn::IfThenElse(sector == c3, t2, t1)));
-    const auto r = hn::IfThenElse(
-        sector < c1, t0,
-        hn::IfThenElse(sector == c1, t2, hn::IfThenElse(sector <= c3, t1, hn::IfThenElse(sector == c4, t3, t0))));
-    const auto ob = hn::ConvertTo(di, hn::Mul(b, k255)), og = hn::ConvertTo(di, hn::Mul(g, k255)),
-               orr = hn::ConvertTo(di, hn::Mul(r, k255));  // truncation toward zero
-    o0 = blue == 0 ? ob : orr, o1 = og, o2 = blue == 0 ? orr : ob;
-  });
+  const auto opaque = hn::Set(d8, uint8_t{255});
+  const auto magic = hn::Set(df, 8388608.f);  // 2^23
+  const auto imagic = hn::BitCast(di, magic);
+  HWY_ALIGN uint8_t in[3][hn::MaxLanes(d8)], out[3][hn::MaxLanes(d8)];
+  int64_t i = 0;
+  for (; i + N8 <= limit; i += N8) {
+    hn::Vec<decltype(d8)> hv, sv, vv;
+    hn::LoadInterleaved3(d8, src + i * 3, hv, sv, vv);
+    hn::Store(hv, d8, in[0]), hn::Store(sv, d8, in[1]), hn::Store(vv, d8, in[2]);
+    for (int64_t k = 0; k < N8; k += NF) {
+      auto h = hn::ConvertTo(df, hn::PromoteTo(di, hn::Load(dq, in[0] + k)));
+      const auto s = hn::Mul(hn::ConvertTo(df, hn::PromoteTo(di, hn::Load(dq, in[1] + k))), k255inv);
+      const auto v = hn::Mul(hn::ConvertTo(df, hn::PromoteTo(di, hn::Load(dq, in[2] + k))), k255inv);
+      h = hn::Mul(h, kscale);
+      const auto pre = hn::Trunc(h);
+      h = hn::Sub(h, pre);
+      const auto t0 = v, t1 = hn::Mul(v, hn::Sub(one, s));
+      const auto t2 = hn::Mul(v, hn::NegMulAdd(s, h, one)), t3 = hn::Mul(v, hn::NegMulAdd(s, hn::Sub(one, h), one));
+      const auto sector = hn::Sub(pre, hn::Mul(hn::Trunc(hn::Mul(pre, ksixth)), k6));
+      const auto b = hn::IfThenElse(sector < c2, t1, hn::IfThenElse(sector == c2, t3, hn::IfThenElse(sector <= c4, t0, t2)));
+      const auto g = hn::IfThenElse(sector < c1, t3, hn::IfThenElse(sector <= c2, t0, hn::IfThenElse(sector == c3, t2, t1)));
+      const auto r = hn::IfThenElse(
+          sector < c1, t0,
+          hn::IfThenElse(sector == c1, t2, hn::IfThenElse(sector <= c3, t1, hn::IfThenElse(sector == c4, t3, t0))));
+      // Truncation toward zero. The values lie in [0, 255]: 2^23 + trunc(x) holds the integer in
+      // its low mantissa bits (cheaper than a checked float -> int conversion).
+      auto to_u8 = [&](auto x) {
+        return hn::DemoteTo(dq, hn::Sub(hn::BitCast(di, hn::Add(hn::Trunc(x), magic)), imagic));
+      };
+      const auto ob = to_u8(hn::Mul(b, k255)), og = to_u8(hn::Mul(g, k255)), orr = to_u8(hn::Mul(r, k255));
+      hn::Store(blue == 0 ? ob : orr, dq, out[0] + k), hn::Store(og, dq, out[1] + k);
+      hn::Store(blue == 0 ? orr : ob, dq, out[2] + k);
+    }
+    const auto o0 = hn::Load(d8, out[0]), o1 = hn::Load(d8, out[1]), o2 = hn::Load(d8, out[2]);
+    if (dcn == 3) hn::StoreInterleaved3(o0, o1, o2, d8, dst + i * 3);
+    else hn::StoreInterleaved4(o0, o1, o2, opaque, d8, dst + i * 4);
+  }
+  return i;
 #endif
 }
 
