@@ -1,6 +1,8 @@
 // bench_train_ojo: the ojo side of bench_train (see common.hpp for the cases and the output).
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <exception>
 #include <vector>
 
 #include "common.hpp"
@@ -61,7 +63,7 @@ int infer(nn::Module& model, const Tensor& x, int calls) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   const bench_train::Args a = bench_train::parse(argc, argv);
   set_num_threads(a.threads);
   manual_seed(42);
@@ -84,4 +86,13 @@ int main(int argc, char** argv) {
     return infer(model, (images.index({Slice(0, 256)}).to(DType::f32) / 255.0).unsqueeze(1), bench_train::kInfer256Calls);
   std::fprintf(stderr, "bench_train_ojo: unknown case '%s'\n", a.which.c_str());
   return 2;
+}
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {  // a missing data set, for one: say so instead of aborting
+    std::fprintf(stderr, "bench_train_ojo: %s\n", e.what());
+    return 1;
+  }
 }
