@@ -13,10 +13,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
-#include <chrono>
 #include <thread>
 #include <vector>
 

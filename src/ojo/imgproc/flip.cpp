@@ -5,8 +5,8 @@
 // shuffle, flip_fast.cpp), rows split across threads.
 #include <cstring>
 
-#include "ojo/core/parallel.hpp"
 #include "flip_kernels.hpp"
+#include "ojo/core/parallel.hpp"
 #include "ojo/imgproc/geometry.hpp"
 
 namespace ojo {
