@@ -177,6 +177,38 @@ INSTANTIATE_TEST_SUITE_P(Reference, ConvolutionPytorch, ::testing::ValuesIn(case
 INSTANTIATE_TEST_SUITE_P(Reference, LayersPytorch, ::testing::ValuesIn(case_names()),
                          [](const auto& info) { return info.param; });
 
+// One image without gradients (inference) shares its output rows between the threads, each part
+// padding only the input rows it reads. Every thread count must give the reference path's values
+// (itself checked against torch above) and the same bits: tall and short images, rows narrower
+// than a vector, 5×5 kernels, uneven padding. Each call follows one on other data, so a part that
+// read input it did not pad would see that data's values.
+TEST(ConvolutionThreads, OneImageSplitByRowsIsThreadCountIndependent) {
+  struct Shape { int64_t c, o, h, w, k; nn::Size2 pad; };
+  const std::vector<Shape> shapes = {{1, 10, 28, 28, 3, {1, 1}}, {10, 10, 14, 14, 3, {1, 1}}, {3, 7, 5, 3, 3, {1, 1}},
+                                     {2, 4, 9, 6, 5, {2, 1}},    {4, 6, 3, 17, 3, {0, 1}},   {3, 5, 40, 11, 3, {0, 0}}};
+  manual_seed(3);
+  for (const Shape& sh : shapes) {
+    SCOPED_TRACE(shape_str({sh.c, sh.o, sh.h, sh.w, sh.k}));
+    const Tensor x = randn({1, sh.c, sh.h, sh.w}), other = randn({1, sh.c, sh.h, sh.w}) * 100;
+    const Tensor w = randn({sh.o, sh.c, sh.k, sh.k}), b = randn({sh.o});
+    NoGradGuard no_grad;
+    const Tensor reference = F::conv2d(x, w, b, 1, sh.pad, 1, 1, true);
+    Tensor first, first_relu;
+    for (int threads : {1, 2, 3, 4}) {
+      set_num_threads(threads);
+      F::conv2d(other, w, b, 1, sh.pad);
+      const Tensor y = F::conv2d(x, w, b, 1, sh.pad);
+      F::conv2d_relu(other, w, b, 1, sh.pad);
+      const Tensor y_relu = F::conv2d_relu(x, w, b, 1, sh.pad);
+      EXPECT_TRUE(allclose(y, reference, kAtol, kRtol)) << threads << " threads";
+      EXPECT_TRUE(allclose(y_relu, F::relu(reference), kAtol, kRtol)) << threads << " threads";
+      if (threads == 1) first = y, first_relu = y_relu;
+      EXPECT_TRUE(y.equal(first) && y_relu.equal(first_relu)) << threads << " threads";
+    }
+  }
+  set_num_threads(2);
+}
+
 // ---------------------------------------------------------------- printing
 
 std::shared_ptr<nn::Module> repr_case(const std::string& name) {

@@ -10,6 +10,7 @@
 // do not depend on the number of threads. The reference path is the definition as nested loops.
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 #include "../tensor/gemm.hpp"
 #include "conv_direct.hpp"
@@ -190,71 +191,120 @@ direct::FlatConv flat_forward(const ConvGeometry& g) { return flat_conv(g.c, g.o
 // grad_input is the "full" convolution of grad_output with the flipped, transposed kernel.
 direct::FlatConv flat_grad_input(const ConvGeometry& g) { return flat_conv(g.o, g.c, g, g.w + g.kw - 1, g.h); }
 
-// Copies a short row (tens of elements): fixed-size copies inline, where a library call per row
+// Copies n ≤ 64 bytes between distinct buffers with at most two fixed-size moves that may overlap:
+// no library call and no element loop (which the compiler would turn back into a call).
+inline void copy_small(const void* src, size_t n, void* dst) {
+  const auto* s = static_cast<const unsigned char*>(src);
+  auto* d = static_cast<unsigned char*>(dst);
+  const auto two = [&](auto size) {
+    std::memcpy(d, s, size);
+    std::memcpy(d + n - size, s + n - size, size);
+  };
+  if (n >= 32) two(std::integral_constant<size_t, 32>());
+  else if (n >= 16) two(std::integral_constant<size_t, 16>());
+  else if (n >= 8) two(std::integral_constant<size_t, 8>());
+  else if (n >= 4) two(std::integral_constant<size_t, 4>());
+  else if (n >= 2) two(std::integral_constant<size_t, 2>());
+  else if (n == 1) *d = *s;
+}
+
+// Copies a short row (tens of elements): fixed-size moves inline, where a library call per row
 // would cost as much as the copy.
 template <class T>
 inline void copy_row(const T* src, int64_t n, T* dst) {
-  constexpr int64_t kStep = 32 / sizeof(T);
-  int64_t k = 0;
-  for (; k + kStep <= n; k += kStep) std::memcpy(dst + k, src + k, 32);
-  for (; k < n; ++k) dst[k] = src[k];
+  size_t bytes = static_cast<size_t>(n) * sizeof(T), k = 0;
+  for (; bytes - k > 64; k += 64) std::memcpy(reinterpret_cast<char*>(dst) + k, reinterpret_cast<const char*>(src) + k, 64);
+  copy_small(reinterpret_cast<const char*>(src) + k, bytes - k, reinterpret_cast<char*>(dst) + k);
 }
 
-// Copies `count` planes {h, w} into flat planes of `plane` elements with rows `cols` wide, the data
-// starting at row `top`, column `left`; everything else becomes zero. With `relu_result` (laid out
-// as src) an element is copied only where the result is above zero (or NaN): ReLU's backward.
+// Zeroes n elements; short runs (the padding between two rows) without a library call per run.
 template <class T>
-void pad_planes(const T* src, int64_t count, int64_t h, int64_t w, T* dst, int64_t top, int64_t left, int64_t cols,
-                int64_t plane, const T* relu_result = nullptr) {
-  for (int64_t q = 0; q < count; ++q, src += h * w, dst += plane) {
-    // Zeros go only where no data does: before row 0, between rows (right then left padding),
-    // and after the last row up to the end of the plane.
-    T* at = dst + top * cols + left;
-    std::fill(dst, at, T(0));
-    for (int64_t r = 0; r < h; ++r, at += cols) {
-      if (!relu_result) {
-        copy_row(src + r * w, w, at);
-      } else {
-        const T *g = src + r * w, *y = relu_result + q * h * w + r * w;
-        for (int64_t i = 0; i < w; ++i) {
-          const T gv = g[i];  // loaded unconditionally: the select vectorises (a branch mispredicts)
-          at[i] = y[i] <= T(0) ? T(0) : gv;
-        }
-      }
-      for (T* z = at + w; z < at + cols && z < dst + plane; ++z) *z = T(0);
-    }
-    if (at < dst + plane) std::fill(at, dst + plane, T(0));
+inline void zero_run(T* dst, int64_t n) {
+  static constexpr T kZeros[64 / sizeof(T)] = {};
+  if (n > 256) return std::fill(dst, dst + n, T(0));
+  for (; n > static_cast<int64_t>(64 / sizeof(T)); n -= 64 / sizeof(T), dst += 64 / sizeof(T)) std::memcpy(dst, kZeros, 64);
+  copy_small(kZeros, static_cast<size_t>(n) * sizeof(T), dst);
+}
+
+// Copies n elements; with `relu_result` (laid out as src) only where the result is above zero (or
+// NaN), zero elsewhere: ReLU's backward.
+template <class T>
+inline void copy_masked(const T* src, int64_t n, T* dst, const T* relu_result) {
+  if (!relu_result) return copy_row(src, n, dst);
+  for (int64_t i = 0; i < n; ++i) {
+    const T v = src[i];  // loaded unconditionally: the select vectorises (a branch mispredicts)
+    dst[i] = relu_result[i] <= T(0) ? T(0) : v;
   }
 }
 
-// The inverse: rows {h, w} of `count` flat planes (rows `cols` wide) back into dense planes,
-// through torch.relu's rule when `relu` (values below zero become zero; NaN stays).
+// Writes flat positions [from, to) of one padded plane: rows `cols` wide holding the data rows
+// {h, w} from row `top`, column `left`, and zeros everywhere else (written only where no data goes).
+template <class T>
+void pad_window(const T* src, int64_t h, int64_t w, T* dst, int64_t top, int64_t left, int64_t cols, int64_t from,
+                int64_t to, const T* relu_result = nullptr) {
+  int64_t at = from;
+  // Data row r lies at [d0, d0 + w); the first one that can reach `from` (an earlier start only
+  // costs empty rounds).
+  for (int64_t r = std::clamp<int64_t>((from - left - w) / cols - top, 0, h); r < h; ++r) {
+    const int64_t d0 = (top + r) * cols + left, lo = std::max(d0, from), hi = std::min(d0 + w, to);
+    if (d0 >= to) break;
+    if (hi <= lo) continue;
+    zero_run(dst + at, lo - at);
+    copy_masked(src + r * w + (lo - d0), hi - lo, dst + lo, relu_result ? relu_result + r * w + (lo - d0) : nullptr);
+    at = hi;
+  }
+  if (at < to) zero_run(dst + at, to - at);
+}
+
+// Copies `count` planes {h, w} into whole flat planes of `plane` elements (see pad_window).
+template <class T>
+void pad_planes(const T* src, int64_t count, int64_t h, int64_t w, T* dst, int64_t top, int64_t left, int64_t cols,
+                int64_t plane, const T* relu_result = nullptr) {
+  for (int64_t q = 0; q < count; ++q)
+    pad_window(src + q * h * w, h, w, dst + q * plane, top, left, cols, 0, plane,
+               relu_result ? relu_result + q * h * w : nullptr);
+}
+
+// The inverse: rows [r0, r1) of `count` flat planes (rows `cols` wide) into the same rows of dense
+// planes {h, w}, through torch.relu's rule when `relu` (values below zero become zero; NaN stays).
 template <class T>
 void crop_planes(const T* src, int64_t count, int64_t h, int64_t w, int64_t cols, int64_t plane, T* dst,
-                 bool relu = false) {
-  for (int64_t q = 0; q < count; ++q, src += plane)
-    for (int64_t r = 0; r < h; ++r, dst += w) {
+                 bool relu = false, int64_t r0 = 0, int64_t r1 = -1) {
+  if (r1 < 0) r1 = h;
+  for (int64_t q = 0; q < count; ++q)
+    for (int64_t r = r0; r < r1; ++r) {
+      const T* row = src + q * plane + r * cols;
+      T* out = dst + (q * h + r) * w;
       if (!relu) {
-        copy_row(src + r * cols, w, dst);
+        copy_row(row, w, out);
         continue;
       }
-      const T* row = src + r * cols;
-      for (int64_t i = 0; i < w; ++i) dst[i] = row[i] < T(0) ? T(0) : row[i];
+      for (int64_t i = 0; i < w; ++i) out[i] = row[i] < T(0) ? T(0) : row[i];
     }
 }
 
 // Pads every sample and convolves it. With `xp_all` (n · c · in_plane elements) the padded inputs
-// are kept there for grad_weight; without, a per-thread scratch plane set is reused.
+// are kept there for grad_weight; without, a per-thread scratch plane set is reused. With fewer
+// samples than threads (one-image inference) each sample's output rows are shared out in parts,
+// each part padding only the input its rows read (kept inputs need whole planes: one part).
 template <class T>
 void conv_forward_direct(const T* x, const T* w, const T* b, T* y, const ConvGeometry& g, T* xp_all, bool relu) {
   const direct::FlatConv f = flat_forward(g);
-  parallel_for(0, g.n, 1, [&](int64_t lo, int64_t hi) {
+  const int64_t parts = xp_all ? 1 : std::clamp<int64_t>(get_num_threads() / g.n, 1, g.oh);
+  parallel_for(0, g.n * parts, 1, [&](int64_t lo, int64_t hi) {
     T* yp = scratch<T>(static_cast<size_t>(g.o * f.out_plane), 1);
-    for (int64_t s = lo; s < hi; ++s) {
+    for (int64_t item = lo; item < hi; ++item) {
+      const int64_t s = item / parts, part = item % parts;
+      const int64_t r0 = g.oh * part / parts, r1 = g.oh * (part + 1) / parts;
+      const int64_t begin = r0 * f.wp / direct::kFlatPad * direct::kFlatPad, end = r1 * f.wp;
+      const int64_t from = parts == 1 ? 0 : begin,
+                    to = parts == 1 ? f.in_plane
+                                    : std::min(f.in_plane, round_up(end, direct::kFlatPad) + (g.kh - 1) * f.wp + g.kw - 1);
       T* xp = xp_all ? xp_all + s * g.c * f.in_plane : scratch<T>(static_cast<size_t>(g.c * f.in_plane), 0);
-      pad_planes(x + s * g.c * g.h * g.w, g.c, g.h, g.w, xp, g.pt, g.pl, f.wp, f.in_plane);
-      direct::conv_flat(xp, w, b, yp, f);
-      crop_planes(yp, g.o, g.oh, g.ow, f.wp, f.out_plane, y + s * g.o * g.plane(), relu);
+      for (int64_t c = 0; c < g.c; ++c)
+        pad_window(x + (s * g.c + c) * g.h * g.w, g.h, g.w, xp + c * f.in_plane, g.pt, g.pl, f.wp, from, to);
+      direct::conv_flat(xp, w, b, yp, f, begin, end);
+      crop_planes(yp, g.o, g.oh, g.ow, f.wp, f.out_plane, y + s * g.o * g.plane(), relu, r0, r1);
     }
   });
 }

@@ -73,7 +73,7 @@ int64_t ChannelBlock(int64_t outs) { return outs % 5 == 0 && outs % 4 != 0 ? 5 :
 // Blocks of positions outside, output-channel blocks inside: the block of input stays in cache
 // while every output channel is computed from it.
 template <class T>
-void ConvFlat(const T* xp, const T* w, const T* bias, T* y, const FlatConv& f) {
+void ConvFlat(const T* xp, const T* w, const T* bias, T* y, const FlatConv& f, int64_t begin, int64_t end) {
   const hn::ScalableTag<T> d;
   constexpr int64_t kBlock = 256;
   const int64_t k = f.channels * f.kh * f.kw, block = ChannelBlock(f.outs);
@@ -84,8 +84,8 @@ void ConvFlat(const T* xp, const T* w, const T* bias, T* y, const FlatConv& f) {
     for (int64_t t = 0; t < k; ++t)
       for (int64_t b = 0; b < ob; ++b) packed[o * k + t * ob + b] = w[(o + b) * k + t];
   }
-  for (int64_t p0 = 0; p0 < f.n; p0 += kBlock) {
-    const int64_t p1 = std::min(f.n, p0 + kBlock);
+  for (int64_t p0 = begin; p0 < end; p0 += kBlock) {
+    const int64_t p1 = std::min(end, p0 + kBlock);
     for (int64_t o = 0; o < f.outs; o += block) {
       const int64_t ob = std::min(block, f.outs - o);
       const T* bo = bias ? bias + o : nullptr;
@@ -173,11 +173,13 @@ double SumF32(const float* p, int64_t n) {
   return total;
 }
 
-void ConvFlatF32(const float* xp, const float* w, const float* bias, float* y, const FlatConv& f) {
-  ConvFlat(xp, w, bias, y, f);
+void ConvFlatF32(const float* xp, const float* w, const float* bias, float* y, const FlatConv& f, int64_t begin,
+                 int64_t end) {
+  ConvFlat(xp, w, bias, y, f, begin, end);
 }
-void ConvFlatF64(const double* xp, const double* w, const double* bias, double* y, const FlatConv& f) {
-  ConvFlat(xp, w, bias, y, f);
+void ConvFlatF64(const double* xp, const double* w, const double* bias, double* y, const FlatConv& f, int64_t begin,
+                 int64_t end) {
+  ConvFlat(xp, w, bias, y, f, begin, end);
 }
 void ConvFlatGradWeightF32(const float* xp, const float* gy, int64_t samples, float* gw, const FlatConv& f) {
   ConvFlatGradWeight(xp, gy, samples, gw, f);
@@ -204,11 +206,13 @@ double sum_to_double(const double* p, int64_t n) {
   return total;
 }
 
-void conv_flat(const float* xp, const float* w, const float* bias, float* y, const FlatConv& f) {
-  HWY_DYNAMIC_DISPATCH(ConvFlatF32)(xp, w, bias, y, f);
+void conv_flat(const float* xp, const float* w, const float* bias, float* y, const FlatConv& f, int64_t begin,
+               int64_t end) {
+  HWY_DYNAMIC_DISPATCH(ConvFlatF32)(xp, w, bias, y, f, begin, end < 0 ? f.n : end);
 }
-void conv_flat(const double* xp, const double* w, const double* bias, double* y, const FlatConv& f) {
-  HWY_DYNAMIC_DISPATCH(ConvFlatF64)(xp, w, bias, y, f);
+void conv_flat(const double* xp, const double* w, const double* bias, double* y, const FlatConv& f, int64_t begin,
+               int64_t end) {
+  HWY_DYNAMIC_DISPATCH(ConvFlatF64)(xp, w, bias, y, f, begin, end < 0 ? f.n : end);
 }
 void conv_flat_grad_weight(const float* xp, const float* gy, int64_t samples, float* gw, const FlatConv& f) {
   HWY_DYNAMIC_DISPATCH(ConvFlatGradWeightF32)(xp, gy, samples, gw, f);

@@ -22,9 +22,13 @@ struct FlatConv {
   int64_t n;                  // flat outputs computed per plane
 };
 
-// y[o][p] = bias[o] + Σ_c Σ_i Σ_j w[o][c][i][j] · xp[c][p + i·wp + j] for p < n (bias may be null).
-void conv_flat(const float* xp, const float* w, const float* bias, float* y, const FlatConv& f);
-void conv_flat(const double* xp, const double* w, const double* bias, double* y, const FlatConv& f);
+// y[o][p] = bias[o] + Σ_c Σ_i Σ_j w[o][c][i][j] · xp[c][p + i·wp + j] for p in [begin, end) (bias may
+// be null; end < 0 means n). `begin` must be a multiple of kFlatPad: the vector tiles then write y up
+// to round_up(end, kFlatPad) and read xp up to that + (kh−1)·wp + kw − 1, whatever the range.
+void conv_flat(const float* xp, const float* w, const float* bias, float* y, const FlatConv& f, int64_t begin = 0,
+               int64_t end = -1);
+void conv_flat(const double* xp, const double* w, const double* bias, double* y, const FlatConv& f,
+               int64_t begin = 0, int64_t end = -1);
 
 // gw[o][c][i][j] = Σ_s Σ_p gy[s][o][p] · xp[s][c][p + i·wp + j] over `samples` consecutive samples
 // (xp sample stride channels·in_plane, gy sample stride outs·out_plane). gy must be zero at
