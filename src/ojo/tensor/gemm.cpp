@@ -24,6 +24,12 @@ void gemm<float>(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float*
                  int64_t ldb, float beta, float* c, int64_t ldc) {
   if (m == 0 || n == 0) return;
   single_threaded_blas();
+  if (m == 1 && k > 0) {  // one row (one-sample linear): a matrix-vector product, without GEMM's packing
+    const int incx = ta ? int(lda) : 1;
+    if (tb) cblas_sgemv(CblasRowMajor, CblasNoTrans, int(n), int(k), 1.0f, b, int(ldb), a, incx, beta, c, 1);
+    else cblas_sgemv(CblasRowMajor, CblasTrans, int(k), int(n), 1.0f, b, int(ldb), a, incx, beta, c, 1);
+    return;
+  }
   cblas_sgemm(CblasRowMajor, op(ta), op(tb), int(m), int(n), int(k), 1.0f, a, int(lda), b, int(ldb), beta, c, int(ldc));
 }
 
