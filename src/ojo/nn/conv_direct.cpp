@@ -95,6 +95,17 @@ void ConvFlat(const T* xp, const T* w, const T* bias, T* y, const FlatConv& f, i
   }
 }
 
+// Keeps v in a register. GCC otherwise folds a vector that several FMAs use into each of them as
+// a memory operand, loading it once per use: the loads, not the FMAs, then bound the loop.
+template <class V>
+HWY_INLINE void KeepInRegister(V& v) {
+#if HWY_ARCH_X86 && HWY_TARGET <= HWY_SSSE3 && defined(__GNUC__)
+  asm("" : "+x"(v.raw));
+#else
+  (void)v;
+#endif
+}
+
 // gw for output channels [o, o + OB) and taps [t, t + KB) (tap = (c·kh + i)·kw + j).
 template <int OB, int KB, class D, class T = hn::TFromD<D>>
 HWY_INLINE void GradWeightTile(D d, const T* xp, const T* gy, int64_t samples, T* gw, const FlatConv& f, int64_t o,
@@ -116,7 +127,8 @@ HWY_INLINE void GradWeightTile(D d, const T* xp, const T* gy, int64_t samples, T
       V x[KB];
       for (int kb = 0; kb < KB; ++kb) x[kb] = hn::LoadU(d, xs + offset[kb] + p);
       for (int ob = 0; ob < OB; ++ob) {
-        const V g = hn::LoadU(d, gs + ob * f.out_plane + p);
+        V g = hn::LoadU(d, gs + ob * f.out_plane + p);
+        KeepInRegister(g);
         for (int kb = 0; kb < KB; ++kb) acc[ob][kb] = hn::MulAdd(g, x[kb], acc[ob][kb]);
       }
     }
