@@ -212,17 +212,21 @@ inline void copy_small(const void* src, size_t n, void* dst) {
 // would cost as much as the copy.
 template <class T>
 inline void copy_row(const T* src, int64_t n, T* dst) {
-  size_t bytes = static_cast<size_t>(n) * sizeof(T), k = 0;
-  for (; bytes - k > 64; k += 64) std::memcpy(reinterpret_cast<char*>(dst) + k, reinterpret_cast<const char*>(src) + k, 64);
-  copy_small(reinterpret_cast<const char*>(src) + k, bytes - k, reinterpret_cast<char*>(dst) + k);
+  const auto* s = reinterpret_cast<const char*>(src);
+  auto* d = reinterpret_cast<char*>(dst);
+  const size_t bytes = static_cast<size_t>(n) * sizeof(T);
+  size_t k = 0;
+  for (; bytes - k > 64; k += 64) std::memcpy(d + k, s + k, 64);
+  copy_small(s + k, bytes - k, d + k);
 }
 
 // Zeroes n elements; short runs (the padding between two rows) without a library call per run.
 template <class T>
 inline void zero_run(T* dst, int64_t n) {
-  static constexpr T kZeros[64 / sizeof(T)] = {};
+  constexpr int64_t kBlock = 64 / sizeof(T);
+  static constexpr T kZeros[kBlock] = {};
   if (n > 256) return std::fill(dst, dst + n, T(0));
-  for (; n > static_cast<int64_t>(64 / sizeof(T)); n -= 64 / sizeof(T), dst += 64 / sizeof(T)) std::memcpy(dst, kZeros, 64);
+  for (; n > kBlock; n -= kBlock, dst += kBlock) std::memcpy(dst, kZeros, 64);
   copy_small(kZeros, static_cast<size_t>(n) * sizeof(T), dst);
 }
 
@@ -296,10 +300,10 @@ void conv_forward_direct(const T* x, const T* w, const T* b, T* y, const ConvGeo
     for (int64_t item = lo; item < hi; ++item) {
       const int64_t s = item / parts, part = item % parts;
       const int64_t r0 = g.oh * part / parts, r1 = g.oh * (part + 1) / parts;
+      // Positions [begin, end) (begin on a vector-tail boundary) read input [begin, last_read].
       const int64_t begin = r0 * f.wp / direct::kFlatPad * direct::kFlatPad, end = r1 * f.wp;
-      const int64_t from = parts == 1 ? 0 : begin,
-                    to = parts == 1 ? f.in_plane
-                                    : std::min(f.in_plane, round_up(end, direct::kFlatPad) + (g.kh - 1) * f.wp + g.kw - 1);
+      const int64_t last_read = round_up(end, direct::kFlatPad) - 1 + (g.kh - 1) * f.wp + g.kw - 1;
+      const int64_t from = parts == 1 ? 0 : begin, to = parts == 1 ? f.in_plane : std::min(f.in_plane, last_read + 1);
       T* xp = xp_all ? xp_all + s * g.c * f.in_plane : scratch<T>(static_cast<size_t>(g.c * f.in_plane), 0);
       for (int64_t c = 0; c < g.c; ++c)
         pad_window(x + (s * g.c + c) * g.h * g.w, g.h, g.w, xp + c * f.in_plane, g.pt, g.pl, f.wp, from, to);
