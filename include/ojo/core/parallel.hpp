@@ -1,4 +1,5 @@
-// Threads: one helper, parallel_for, on OpenMP.
+// Threads: one helper, parallel_for, on ojo's own small pool of std::threads (OpenMP only supplies
+// the default thread count; see src/ojo/core/parallel.cpp).
 //
 // parallel_for(begin, end, grain, f) splits [begin, end) into contiguous chunks of at least `grain`
 // items and calls f(chunk_begin, chunk_end) on the thread pool. Work is split so that each index
