@@ -209,6 +209,24 @@ TEST(ConvolutionThreads, OneImageSplitByRowsIsThreadCountIndependent) {
   set_num_threads(2);
 }
 
+// An empty batch (as torch: {0, C, H, W} in, {0, O, OH, OW} out) goes forward and backward on every
+// path: the weight and bias gradients are sums over no samples, zero.
+TEST(ConvolutionThreads, EmptyBatchForwardAndBackward) {
+  for (bool reference : {false, true})
+    for (int64_t stride : {1, 2}) {
+      SCOPED_TRACE(std::string(reference ? "reference" : "fast") + " path, stride " + std::to_string(stride));
+      Tensor x = randn({0, 3, 8, 8}), w = randn({4, 3, 3, 3}), b = randn({4});
+      x.requires_grad_(), w.requires_grad_(), b.requires_grad_();
+      const Tensor y = F::conv2d_relu(x, w, b, stride, 1, 1, 1, reference);
+      EXPECT_EQ(y.shape(), (Shape{0, 4, 8 / stride, 8 / stride}));
+      y.sum().backward();
+      EXPECT_TRUE(w.grad().equal(zeros({4, 3, 3, 3})) && b.grad().equal(zeros({4})));
+      EXPECT_EQ(x.grad().shape(), x.shape());
+      NoGradGuard no_grad;
+      EXPECT_EQ(F::conv2d(x, w, b, stride, 1, 1, 1, reference).shape(), y.shape());
+    }
+}
+
 // ---------------------------------------------------------------- printing
 
 std::shared_ptr<nn::Module> repr_case(const std::string& name) {

@@ -294,7 +294,7 @@ void crop_planes(const T* src, int64_t count, int64_t h, int64_t w, int64_t cols
 template <class T>
 void conv_forward_direct(const T* x, const T* w, const T* b, T* y, const ConvGeometry& g, T* xp_all, bool relu) {
   const direct::FlatConv f = flat_forward(g);
-  const int64_t parts = xp_all ? 1 : std::clamp<int64_t>(get_num_threads() / g.n, 1, g.oh);
+  const int64_t parts = xp_all || g.n == 0 ? 1 : std::clamp<int64_t>(get_num_threads() / g.n, 1, g.oh);
   parallel_for(0, g.n * parts, 1, [&](int64_t lo, int64_t hi) {
     T* yp = scratch<T>(static_cast<size_t>(g.o * f.out_plane), 1);
     for (int64_t item = lo; item < hi; ++item) {
@@ -329,6 +329,7 @@ void conv_grad_weight_flat(const T* xp_all, const T* gy_flat, int64_t gy_plane, 
   const int64_t x_sample = g.c * f.in_plane;
   f.out_plane = gy_plane;
   const int64_t wsize = g.o * g.k(), chunks = (g.n + kChunk - 1) / kChunk;
+  if (chunks == 0) return std::fill(gw, gw + wsize, T(0));  // an empty batch: a sum of nothing
   std::vector<T> partial(static_cast<size_t>(chunks * wsize));
   parallel_for(0, chunks, 1, [&](int64_t lo, int64_t hi) {
     for (int64_t ch = lo; ch < hi; ++ch) {
@@ -469,6 +470,7 @@ void conv_grad_weight(const T* gy, const T* x, T* gw, const ConvGeometry& g) {
   constexpr int64_t kChunk = 4;
   const int64_t k = g.k(), plane = g.plane(), wsize = g.o * k;
   const int64_t chunks = (g.n + kChunk - 1) / kChunk;
+  if (chunks == 0) return std::fill(gw, gw + wsize, T(0));  // an empty batch: a sum of nothing
   std::vector<T> partial(static_cast<size_t>(chunks * wsize));
   parallel_for(0, chunks, 1, [&](int64_t lo, int64_t hi) {
     T* cols = scratch<T>(static_cast<size_t>(k * plane));
