@@ -269,24 +269,6 @@ void pad_planes(const T* src, int64_t count, int64_t h, int64_t w, T* dst, int64
                relu_result ? relu_result + q * h * w : nullptr);
 }
 
-// The inverse: rows [r0, r1) of `count` flat planes (rows `cols` wide) into the same rows of dense
-// planes {h, w}, through torch.relu's rule when `relu` (values below zero become zero; NaN stays).
-template <class T>
-void crop_planes(const T* src, int64_t count, int64_t h, int64_t w, int64_t cols, int64_t plane, T* dst,
-                 bool relu = false, int64_t r0 = 0, int64_t r1 = -1) {
-  if (r1 < 0) r1 = h;
-  for (int64_t q = 0; q < count; ++q)
-    for (int64_t r = r0; r < r1; ++r) {
-      const T* row = src + q * plane + r * cols;
-      T* out = dst + (q * h + r) * w;
-      if (!relu) {
-        copy_row(row, w, out);
-        continue;
-      }
-      for (int64_t i = 0; i < w; ++i) out[i] = row[i] < T(0) ? T(0) : row[i];
-    }
-}
-
 // Pads every sample and convolves it. With `xp_all` (n · c · in_plane elements) the padded inputs
 // are kept there for grad_weight; without, a per-thread scratch plane set is reused. With fewer
 // samples than threads (one-image inference) each sample's output rows are shared out in parts,
@@ -300,15 +282,14 @@ void conv_forward_direct(const T* x, const T* w, const T* b, T* y, const ConvGeo
     for (int64_t item = lo; item < hi; ++item) {
       const int64_t s = item / parts, part = item % parts;
       const int64_t r0 = g.oh * part / parts, r1 = g.oh * (part + 1) / parts;
-      // Positions [begin, end) (begin on a vector-tail boundary) read input [begin, last_read].
-      const int64_t begin = r0 * f.wp / direct::kFlatPad * direct::kFlatPad, end = r1 * f.wp;
-      const int64_t last_read = round_up(end, direct::kFlatPad) - 1 + (g.kh - 1) * f.wp + g.kw - 1;
+      // Rows [r0, r1) read input [begin, last_read] (conv_direct.hpp).
+      const int64_t begin = r0 * f.wp / direct::kFlatPad * direct::kFlatPad;
+      const int64_t last_read = round_up(r1 * f.wp, direct::kFlatPad) - 1 + (g.kh - 1) * f.wp + g.kw - 1;
       const int64_t from = parts == 1 ? 0 : begin, to = parts == 1 ? f.in_plane : std::min(f.in_plane, last_read + 1);
       T* xp = xp_all ? xp_all + s * g.c * f.in_plane : scratch<T>(static_cast<size_t>(g.c * f.in_plane), 0);
       for (int64_t c = 0; c < g.c; ++c)
         pad_window(x + (s * g.c + c) * g.h * g.w, g.h, g.w, xp + c * f.in_plane, g.pt, g.pl, f.wp, from, to);
-      direct::conv_flat(xp, w, b, yp, f, begin, end);
-      crop_planes(yp, g.o, g.oh, g.ow, f.wp, f.out_plane, y + s * g.o * g.plane(), relu, r0, r1);
+      direct::conv_flat(xp, w, b, yp, f, {y + s * g.o * g.plane(), g.ow, g.plane(), r0, r1, relu});
     }
   });
 }
@@ -385,8 +366,8 @@ void conv_backward_direct(const T* gy, const T* relu_result, const T* w, const T
     parallel_for(0, g.n, 1, [&](int64_t lo, int64_t hi) {
       T* gxp = scratch<T>(static_cast<size_t>(g.c * fb.out_plane), 1);
       for (int64_t s = lo; s < hi; ++s) {
-        direct::conv_flat(gyp + s * g.o * fb.in_plane, flipped.data(), static_cast<const T*>(nullptr), gxp, fb);
-        crop_planes(gxp, g.c, g.h, g.w, fb.wp, fb.out_plane, gx + s * g.c * g.h * g.w);
+        direct::conv_flat(gyp + s * g.o * fb.in_plane, flipped.data(), static_cast<const T*>(nullptr), gxp, fb,
+                          {gx + s * g.c * g.h * g.w, g.w, g.h * g.w, 0, g.h, false});
       }
     });
   }

@@ -70,10 +70,34 @@ HWY_INLINE void ForwardBlock(D d, int64_t ob, const T* xp, const T* packed, cons
 // Output channels go in blocks of 5 when that divides them evenly (TinyVGG's 10), else 4.
 int64_t ChannelBlock(int64_t outs) { return outs % 5 == 0 && outs % 4 != 0 ? 5 : 4; }
 
+// Row r of every output plane, from the flat staging planes to the dense ones: whole vectors, the
+// last one overlapping the one before (each element is written with its own value either way).
+template <class D, class T = hn::TFromD<D>>
+HWY_INLINE void CropRow(D d, const T* flat, const FlatConv& f, const DenseRows<T>& out, int64_t r) {
+  const int64_t N = static_cast<int64_t>(hn::Lanes(d)), cols = out.cols;
+  const auto zero = hn::Zero(d);
+  for (int64_t o = 0; o < f.outs; ++o) {
+    const T* src = flat + o * f.out_plane + r * f.wp;
+    T* dst = out.data + o * out.plane + r * cols;
+    if (cols < N) {
+      for (int64_t i = 0; i < cols; ++i) dst[i] = out.relu && src[i] < T(0) ? T(0) : src[i];
+      continue;
+    }
+    const auto put = [&](int64_t i) {
+      auto v = hn::LoadU(d, src + i);
+      if (out.relu) v = hn::IfThenZeroElse(hn::Lt(v, zero), v);  // NaN is not below zero: it stays
+      hn::StoreU(v, d, dst + i);
+    };
+    int64_t i = 0;
+    for (; i + N <= cols; i += N) put(i);
+    if (i < cols) put(cols - N);
+  }
+}
+
 // Blocks of positions outside, output-channel blocks inside: the block of input stays in cache
-// while every output channel is computed from it.
+// while every output channel is computed from it, and the rows it completes are copied out.
 template <class T>
-void ConvFlat(const T* xp, const T* w, const T* bias, T* y, const FlatConv& f, int64_t begin, int64_t end) {
+void ConvFlat(const T* xp, const T* w, const T* bias, T* y, const FlatConv& f, const DenseRows<T>& out) {
   const hn::ScalableTag<T> d;
   constexpr int64_t kBlock = 256;
   const int64_t k = f.channels * f.kh * f.kw, block = ChannelBlock(f.outs);
@@ -84,6 +108,8 @@ void ConvFlat(const T* xp, const T* w, const T* bias, T* y, const FlatConv& f, i
     for (int64_t t = 0; t < k; ++t)
       for (int64_t b = 0; b < ob; ++b) packed[o * k + t * ob + b] = w[(o + b) * k + t];
   }
+  const int64_t begin = out.r0 * f.wp / kFlatPad * kFlatPad, end = out.r1 * f.wp;
+  int64_t row = out.r0;  // the next row to copy out
   for (int64_t p0 = begin; p0 < end; p0 += kBlock) {
     const int64_t p1 = std::min(end, p0 + kBlock);
     for (int64_t o = 0; o < f.outs; o += block) {
@@ -92,6 +118,7 @@ void ConvFlat(const T* xp, const T* w, const T* bias, T* y, const FlatConv& f, i
       if (f.kw == 3) ForwardBlock<3>(d, ob, xp, packed.data() + o * k, bo, y + o * f.out_plane, f, p0, p1);
       else ForwardBlock<0>(d, ob, xp, packed.data() + o * k, bo, y + o * f.out_plane, f, p0, p1);
     }
+    for (; row < out.r1 && row * f.wp + out.cols <= p1; ++row) CropRow(d, y, f, out, row);
   }
 }
 
@@ -185,13 +212,13 @@ double SumF32(const float* p, int64_t n) {
   return total;
 }
 
-void ConvFlatF32(const float* xp, const float* w, const float* bias, float* y, const FlatConv& f, int64_t begin,
-                 int64_t end) {
-  ConvFlat(xp, w, bias, y, f, begin, end);
+void ConvFlatF32(const float* xp, const float* w, const float* bias, float* y, const FlatConv& f,
+                 const DenseRows<float>& out) {
+  ConvFlat(xp, w, bias, y, f, out);
 }
-void ConvFlatF64(const double* xp, const double* w, const double* bias, double* y, const FlatConv& f, int64_t begin,
-                 int64_t end) {
-  ConvFlat(xp, w, bias, y, f, begin, end);
+void ConvFlatF64(const double* xp, const double* w, const double* bias, double* y, const FlatConv& f,
+                 const DenseRows<double>& out) {
+  ConvFlat(xp, w, bias, y, f, out);
 }
 void ConvFlatGradWeightF32(const float* xp, const float* gy, int64_t samples, float* gw, const FlatConv& f) {
   ConvFlatGradWeight(xp, gy, samples, gw, f);
@@ -218,13 +245,13 @@ double sum_to_double(const double* p, int64_t n) {
   return total;
 }
 
-void conv_flat(const float* xp, const float* w, const float* bias, float* y, const FlatConv& f, int64_t begin,
-               int64_t end) {
-  HWY_DYNAMIC_DISPATCH(ConvFlatF32)(xp, w, bias, y, f, begin, end < 0 ? f.n : end);
+void conv_flat(const float* xp, const float* w, const float* bias, float* flat, const FlatConv& f,
+               const DenseRows<float>& out) {
+  HWY_DYNAMIC_DISPATCH(ConvFlatF32)(xp, w, bias, flat, f, out);
 }
-void conv_flat(const double* xp, const double* w, const double* bias, double* y, const FlatConv& f, int64_t begin,
-               int64_t end) {
-  HWY_DYNAMIC_DISPATCH(ConvFlatF64)(xp, w, bias, y, f, begin, end < 0 ? f.n : end);
+void conv_flat(const double* xp, const double* w, const double* bias, double* flat, const FlatConv& f,
+               const DenseRows<double>& out) {
+  HWY_DYNAMIC_DISPATCH(ConvFlatF64)(xp, w, bias, flat, f, out);
 }
 void conv_flat_grad_weight(const float* xp, const float* gy, int64_t samples, float* gw, const FlatConv& f) {
   HWY_DYNAMIC_DISPATCH(ConvFlatGradWeightF32)(xp, gy, samples, gw, f);

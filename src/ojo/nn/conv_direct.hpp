@@ -22,13 +22,24 @@ struct FlatConv {
   int64_t n;                  // flat outputs computed per plane
 };
 
-// y[o][p] = bias[o] + Σ_c Σ_i Σ_j w[o][c][i][j] · xp[c][p + i·wp + j] for p in [begin, end) (bias may
-// be null; end < 0 means n). `begin` must be a multiple of kFlatPad: the vector tiles then write y up
-// to round_up(end, kFlatPad) and read xp up to that + (kh−1)·wp + kw − 1, whatever the range.
-void conv_flat(const float* xp, const float* w, const float* bias, float* y, const FlatConv& f, int64_t begin = 0,
-               int64_t end = -1);
-void conv_flat(const double* xp, const double* w, const double* bias, double* y, const FlatConv& f,
-               int64_t begin = 0, int64_t end = -1);
+// Where conv_flat puts its result: rows [r0, r1) of dense planes whose rows are `cols` wide (the
+// flat rows' meaningful columns), planes `plane` apart, through torch.relu's rule when `relu`.
+template <class T>
+struct DenseRows {
+  T* data;
+  int64_t cols, plane, r0, r1;
+  bool relu;
+};
+
+// y[o][p] = bias[o] + Σ_c Σ_i Σ_j w[o][c][i][j] · xp[c][p + i·wp + j] for the positions of rows
+// [out.r0, out.r1) (bias may be null), written to `out`. `flat` is per-thread staging of out_plane
+// elements per output plane; each block of positions is copied out while it is still in cache. The
+// vector tiles start at a multiple of kFlatPad at or before row r0 and read xp up to
+// round_up(r1·wp, kFlatPad) + (kh−1)·wp + kw − 1.
+void conv_flat(const float* xp, const float* w, const float* bias, float* flat, const FlatConv& f,
+               const DenseRows<float>& out);
+void conv_flat(const double* xp, const double* w, const double* bias, double* flat, const FlatConv& f,
+               const DenseRows<double>& out);
 
 // gw[o][c][i][j] = Σ_s Σ_p gy[s][o][p] · xp[s][c][p + i·wp + j] over `samples` consecutive samples
 // (xp sample stride channels·in_plane, gy sample stride outs·out_plane). gy must be zero at
