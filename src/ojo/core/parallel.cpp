@@ -91,13 +91,15 @@ class Pool {
 #endif
   }
 
-  // Waits up to 100 µs for `ready()` without sleeping.
+  // Waits up to 100 µs for `ready()` without sleeping. It looks after every pause (one pause is
+  // ~30 ns on this machine's cores; looking only every 16 of them made each parallel region start
+  // and end up to 0.5 µs late) and reads the clock more rarely.
   template <class Ready>
   static void spin_until(Ready ready) {
     const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(100);
-    while (!ready()) {
-      for (int i = 0; i < 16; ++i) pause();
-      if (std::chrono::steady_clock::now() > until) return;
+    for (int i = 1; !ready(); ++i) {
+      pause();
+      if (i % 32 == 0 && std::chrono::steady_clock::now() > until) return;
     }
   }
 
