@@ -209,6 +209,48 @@ TEST(ConvolutionThreads, OneImageSplitByRowsIsThreadCountIndependent) {
   set_num_threads(2);
 }
 
+// conv2d_relu_max_pool2d, pooled as the rows are written where nothing goes backward, gives the bits
+// of the three ops one after the other at any thread count (NaN included), and the reference
+// path's values; with gradients recorded it is the three ops and goes backward through them.
+TEST(ConvolutionThreads, ReluMaxPoolFusedAsTheThreeOps) {
+  struct Shape { int64_t n, c, o, h, w, k; nn::Size2 pad; };
+  const std::vector<Shape> shapes = {{1, 1, 10, 28, 28, 3, {1, 1}}, {1, 10, 10, 14, 14, 3, {1, 1}},
+                                     {2, 3, 7, 5, 3, 3, {1, 1}},    {1, 2, 4, 9, 6, 5, {2, 1}},
+                                     {3, 4, 6, 3, 17, 3, {0, 1}},   {1, 3, 5, 40, 11, 3, {0, 0}},
+                                     {1, 3, 5, 16, 16, 3, {1, 1}},  {2, 2, 3, 1, 9, 3, {1, 1}}};
+  manual_seed(4);
+  for (const Shape& sh : shapes) {
+    SCOPED_TRACE(shape_str({sh.n, sh.c, sh.o, sh.h, sh.w, sh.k}));
+    Tensor x = randn({sh.n, sh.c, sh.h, sh.w});
+    x.data<float>()[x.numel() / 3] = std::nanf("");
+    const Tensor other = randn({sh.n, sh.c, sh.h, sh.w}) * 100, w = randn({sh.o, sh.c, sh.k, sh.k}), b = randn({sh.o});
+    NoGradGuard no_grad;
+    if (sh.h + 2 * sh.pad.h - sh.k + 1 < 2) {  // nothing to pool: max_pool2d's error, as torch
+      EXPECT_THROW(F::conv2d_relu_max_pool2d(x, w, b, 1, sh.pad), Error);
+      continue;
+    }
+    const Tensor reference = F::max_pool2d(F::relu(F::conv2d(x, w, b, 1, sh.pad, 1, 1, true)), 2);
+    for (int threads : {1, 2, 3, 4}) {
+      set_num_threads(threads);
+      const Tensor unfused = F::max_pool2d(F::conv2d_relu(x, w, b, 1, sh.pad), 2);
+      F::conv2d_relu_max_pool2d(other, w, b, 1, sh.pad);
+      const Tensor fused = F::conv2d_relu_max_pool2d(x, w, b, 1, sh.pad);
+      EXPECT_TRUE(allclose(fused, unfused, 0, 0)) << threads << " threads";
+      EXPECT_TRUE(allclose(fused, reference, kAtol, kRtol)) << threads << " threads";
+    }
+  }
+  set_num_threads(2);
+  Tensor x = randn({2, 3, 8, 8}), w = randn({4, 3, 3, 3});
+  x.requires_grad_(), w.requires_grad_();
+  const Tensor y = F::conv2d_relu_max_pool2d(x, w, Tensor(), 1, 1);
+  EXPECT_EQ(y.grad_fn_name(), "MaxPool2DWithIndicesBackward0");
+  y.sum().backward();
+  Tensor x2 = x.detach().clone(), w2 = w.detach().clone();
+  x2.requires_grad_(), w2.requires_grad_();
+  F::max_pool2d(F::relu(F::conv2d(x2, w2, Tensor(), 1, 1)), 2).sum().backward();
+  EXPECT_TRUE(allclose(x.grad(), x2.grad(), 0, 0) && allclose(w.grad(), w2.grad(), 0, 0));
+}
+
 // An empty batch (as torch: {0, C, H, W} in, {0, O, OH, OW} out) goes forward and backward on every
 // path: the weight and bias gradients are sums over no samples, zero.
 TEST(ConvolutionThreads, EmptyBatchForwardAndBackward) {

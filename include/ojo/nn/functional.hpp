@@ -74,6 +74,12 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias = Te
 // the result's grad_fn is ReluBackward0, whose rule masks the gradient and then runs conv2d's.
 Tensor conv2d_relu(const Tensor& input, const Tensor& weight, const Tensor& bias = Tensor(), Size2 stride = 1,
                    Padding2d padding = 0, Size2 dilation = 1, int64_t groups = 1, bool reference = false);
+// max_pool2d(relu(conv2d(...)), 2): what Sequential runs for Conv2d, ReLU, MaxPool2d(2). Where
+// nothing will go backward (float, direct convolution path) each block of output rows is pooled as
+// it is written, never stored whole; elsewhere it is the two calls. Same values either way.
+Tensor conv2d_relu_max_pool2d(const Tensor& input, const Tensor& weight, const Tensor& bias = Tensor(),
+                              Size2 stride = 1, Padding2d padding = 0, Size2 dilation = 1, int64_t groups = 1,
+                              bool reference = false);
 
 // stride defaults to the kernel size (PyTorch's stride=None).
 Tensor max_pool2d(const Tensor& input, Size2 kernel_size, std::optional<Size2> stride = std::nullopt,

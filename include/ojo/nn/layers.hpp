@@ -49,6 +49,7 @@ class Conv2d : public Module {
   Conv2d(int64_t in_channels, int64_t out_channels, Size2 kernel_size, Conv2dOptions options = {});
   Tensor forward(const Tensor& input) override;
   Tensor forward_relu(const Tensor& input);  // relu(forward(input)) in one pass (Sequential uses it)
+  Tensor forward_relu_max_pool(const Tensor& input);  // max_pool2d(relu(forward(input)), 2), the same way
   std::string extra_repr() const override;
   Tensor weight, bias;  // {out, in/groups, kH, kW}, {out}
   int64_t in_channels, out_channels;

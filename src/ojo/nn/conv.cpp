@@ -272,24 +272,27 @@ void pad_planes(const T* src, int64_t count, int64_t h, int64_t w, T* dst, int64
 // Pads every sample and convolves it. With `xp_all` (n · c · in_plane elements) the padded inputs
 // are kept there for grad_weight; without, a per-thread scratch plane set is reused. With fewer
 // samples than threads (one-image inference) each sample's output rows are shared out in parts,
-// each part padding only the input its rows read (kept inputs need whole planes: one part).
+// each part padding only the input its rows read (kept inputs need whole planes: one part). With
+// pool 2 (float) y is max_pool2d(·, 2) of the result, {n, o, oh / 2, ow / 2}.
 template <class T>
-void conv_forward_direct(const T* x, const T* w, const T* b, T* y, const ConvGeometry& g, T* xp_all, bool relu) {
+void conv_forward_direct(const T* x, const T* w, const T* b, T* y, const ConvGeometry& g, T* xp_all, bool relu,
+                         int64_t pool = 1) {
   const direct::FlatConv f = flat_forward(g);
-  const int64_t parts = xp_all || g.n == 0 ? 1 : std::clamp<int64_t>(get_num_threads() / g.n, 1, g.oh);
+  const int64_t rows = g.oh / pool, cols = g.ow / pool;  // of y
+  const int64_t parts = xp_all || g.n == 0 ? 1 : std::clamp<int64_t>(get_num_threads() / g.n, 1, rows);
   parallel_for(0, g.n * parts, 1, [&](int64_t lo, int64_t hi) {
     T* yp = scratch<T>(static_cast<size_t>(g.o * f.out_plane), 1);
     for (int64_t item = lo; item < hi; ++item) {
       const int64_t s = item / parts, part = item % parts;
-      const int64_t r0 = g.oh * part / parts, r1 = g.oh * (part + 1) / parts;
-      // Rows [r0, r1) read input [begin, last_read] (conv_direct.hpp).
-      const int64_t begin = r0 * f.wp / direct::kFlatPad * direct::kFlatPad;
-      const int64_t last_read = round_up(r1 * f.wp, direct::kFlatPad) - 1 + (g.kh - 1) * f.wp + g.kw - 1;
+      const int64_t r0 = rows * part / parts, r1 = rows * (part + 1) / parts;
+      // Convolution rows [r0, r1) · pool read input [begin, last_read] (conv_direct.hpp).
+      const int64_t begin = r0 * pool * f.wp / direct::kFlatPad * direct::kFlatPad;
+      const int64_t last_read = round_up(r1 * pool * f.wp, direct::kFlatPad) - 1 + (g.kh - 1) * f.wp + g.kw - 1;
       const int64_t from = parts == 1 ? 0 : begin, to = parts == 1 ? f.in_plane : std::min(f.in_plane, last_read + 1);
       T* xp = xp_all ? xp_all + s * g.c * f.in_plane : scratch<T>(static_cast<size_t>(g.c * f.in_plane), 0);
       for (int64_t c = 0; c < g.c; ++c)
         pad_window(x + (s * g.c + c) * g.h * g.w, g.h, g.w, xp + c * f.in_plane, g.pt, g.pl, f.wp, from, to);
-      direct::conv_flat(xp, w, b, yp, f, {y + s * g.o * g.plane(), g.ow, g.plane(), r0, r1, relu});
+      direct::conv_flat(xp, w, b, yp, f, {y + s * g.o * rows * cols, cols, rows * cols, r0, r1, relu, pool});
     }
   });
 }
@@ -513,29 +516,36 @@ namespace functional {
 
 namespace {
 
-// conv2d, and conv2d_relu when `relu`.
+// conv2d, conv2d_relu when `relu`, and max_pool2d(·, 2) of either when `pool`.
 Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias, Size2 stride, Padding2d padding,
-                   Size2 dilation, int64_t groups, bool reference, bool relu) {
+                   Size2 dilation, int64_t groups, bool reference, bool relu, bool pool = false) {
   check(input.defined() && weight.defined(), "conv2d", "input and weight must be defined");
   if (input.dim() == 3)  // unbatched {C, H, W}
-    return convolution(input.unsqueeze(0), weight, bias, stride, padding, dilation, groups, reference, relu).squeeze(0);
+    return convolution(input.unsqueeze(0), weight, bias, stride, padding, dilation, groups, reference, relu, pool)
+        .squeeze(0);
   if (!(input.dim() == 4)) fail("conv2d", "Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: ",
         shape_str(input.shape()));
   const ConvGeometry g = conv_geometry(input, weight, bias, stride, padding, dilation, groups);
   const Tensor x = input.detach().contiguous(), w = weight.detach().contiguous();
   const Tensor b = bias.defined() ? bias.detach().contiguous() : Tensor();
   const bool direct = !reference && direct_applies(g), recording = any_requires_grad({input, weight, bias});
+  if (pool && !(direct && !recording && x.dtype() == DType::f32 && g.oh >= 2 && g.ow >= 2))
+    // Pooled as the output is written only where nothing goes backward; else the two ops.
+    return max_pool2d(convolution(input, weight, bias, stride, padding, dilation, groups, reference, relu), 2,
+                      std::nullopt, 0, 1, false, reference);
   const bool need_x = recording && input.requires_grad(), need_w = recording && weight.requires_grad(),
              need_b = recording && bias.defined() && bias.requires_grad();
   // The direct path keeps its padded input for grad_weight (instead of the input itself).
   const Tensor xp = direct && need_w ? Tensor::empty({g.n * g.c * flat_forward(g).in_plane}, x.dtype()) : Tensor();
-  Tensor y = Tensor::empty({g.n, g.o, g.oh, g.ow}, x.dtype());
+  const int64_t scale = pool ? 2 : 1;
+  Tensor y = Tensor::empty({g.n, g.o, g.oh / scale, g.ow / scale}, x.dtype());
   kernels::visit_float(x.dtype(), "conv2d", [&](auto tag) {
     using T = decltype(tag);
     const T* pb = b.defined() ? b.data<T>() : nullptr;
     if (reference) conv_forward_reference(x.data<T>(), w.data<T>(), pb, y.data<T>(), g);
     else if (direct)
-      conv_forward_direct(x.data<T>(), w.data<T>(), pb, y.data<T>(), g, xp.defined() ? xp.data<T>() : nullptr, relu);
+      conv_forward_direct(x.data<T>(), w.data<T>(), pb, y.data<T>(), g, xp.defined() ? xp.data<T>() : nullptr, relu,
+                          scale);
     else conv_forward_fast(x.data<T>(), w.data<T>(), pb, y.data<T>(), g);
     if (relu && !direct) {  // the other paths apply it after
       T* py = y.data<T>();
@@ -585,6 +595,11 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Siz
 Tensor conv2d_relu(const Tensor& input, const Tensor& weight, const Tensor& bias, Size2 stride, Padding2d padding,
                    Size2 dilation, int64_t groups, bool reference) {
   return convolution(input, weight, bias, stride, padding, dilation, groups, reference, true);
+}
+
+Tensor conv2d_relu_max_pool2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Size2 stride,
+                              Padding2d padding, Size2 dilation, int64_t groups, bool reference) {
+  return convolution(input, weight, bias, stride, padding, dilation, groups, reference, true, true);
 }
 
 }  // namespace functional

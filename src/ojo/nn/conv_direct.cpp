@@ -6,6 +6,7 @@
 // positions in vector lanes and reduced once at the end.
 #include <algorithm>
 #include <cstddef>
+#include <type_traits>
 #include <vector>
 
 #undef HWY_TARGET_INCLUDE
@@ -14,6 +15,7 @@
 #include <hwy/highway.h>
 
 #include "conv_direct.hpp"
+#include "pool_fast.hpp"
 
 HWY_BEFORE_NAMESPACE();
 namespace ojo::nn::direct::HWY_NAMESPACE {
@@ -70,27 +72,39 @@ HWY_INLINE void ForwardBlock(D d, int64_t ob, const T* xp, const T* packed, cons
 // Output channels go in blocks of 5 when that divides them evenly (TinyVGG's 10), else 4.
 int64_t ChannelBlock(int64_t outs) { return outs % 5 == 0 && outs % 4 != 0 ? 5 : 4; }
 
-// Row r of every output plane, from the flat staging planes to the dense ones: whole vectors, the
-// last one overlapping the one before (each element is written with its own value either way).
+// Rows [r0, r1) of every output plane, from the flat staging planes to the dense ones: whole
+// vectors, the last one of a row overlapping the one before (its elements get their own values).
 template <class D, class T = hn::TFromD<D>>
-HWY_INLINE void CropRow(D d, const T* flat, const FlatConv& f, const DenseRows<T>& out, int64_t r) {
+HWY_INLINE void CropRows(D d, const T* flat, const FlatConv& f, const DenseRows<T>& out, int64_t r0, int64_t r1) {
   const int64_t N = static_cast<int64_t>(hn::Lanes(d)), cols = out.cols;
   const auto zero = hn::Zero(d);
-  for (int64_t o = 0; o < f.outs; ++o) {
-    const T* src = flat + o * f.out_plane + r * f.wp;
-    T* dst = out.data + o * out.plane + r * cols;
-    if (cols < N) {
-      for (int64_t i = 0; i < cols; ++i) dst[i] = out.relu && src[i] < T(0) ? T(0) : src[i];
-      continue;
+  for (int64_t o = 0; o < f.outs; ++o)
+    for (int64_t r = r0; r < r1; ++r) {
+      const T* src = flat + o * f.out_plane + r * f.wp;
+      T* dst = out.data + o * out.plane + r * cols;
+      if (cols < N) {
+        for (int64_t i = 0; i < cols; ++i) dst[i] = out.relu && src[i] < T(0) ? T(0) : src[i];
+        continue;
+      }
+      const auto put = [&](int64_t i) {
+        auto v = hn::LoadU(d, src + i);
+        if (out.relu) v = hn::IfThenZeroElse(hn::Lt(v, zero), v);  // NaN is not below zero: it stays
+        hn::StoreU(v, d, dst + i);
+      };
+      int64_t i = 0;
+      for (; i + N <= cols; i += N) put(i);
+      if (i < cols) put(cols - N);
     }
-    const auto put = [&](int64_t i) {
-      auto v = hn::LoadU(d, src + i);
-      if (out.relu) v = hn::IfThenZeroElse(hn::Lt(v, zero), v);  // NaN is not below zero: it stays
-      hn::StoreU(v, d, dst + i);
-    };
-    int64_t i = 0;
-    for (; i + N <= cols; i += N) put(i);
-    if (i < cols) put(cols - N);
+}
+
+// Rows [r0, r1) of every pooled output plane (out.pool == 2, float only: conv.cpp asks for no
+// other), by max_pool2d's own kernel reading the flat rows in place.
+template <class T>
+void PoolRows(const T* flat, const FlatConv& f, const DenseRows<T>& out, int64_t r0, int64_t r1) {
+  if constexpr (std::is_same_v<T, float>) {
+    for (int64_t o = 0; o < f.outs; ++o)
+      pool_detail::max_pool_2x2(flat + o * f.out_plane + 2 * r0 * f.wp, f.wp, r1 - r0, out.cols,
+                                out.data + o * out.plane + r0 * out.cols, nullptr, out.relu);
   }
 }
 
@@ -108,7 +122,9 @@ void ConvFlat(const T* xp, const T* w, const T* bias, T* y, const FlatConv& f, c
     for (int64_t t = 0; t < k; ++t)
       for (int64_t b = 0; b < ob; ++b) packed[o * k + t * ob + b] = w[(o + b) * k + t];
   }
-  const int64_t begin = out.r0 * f.wp / kFlatPad * kFlatPad, end = out.r1 * f.wp;
+  const int64_t begin = out.r0 * out.pool * f.wp / kFlatPad * kFlatPad, end = out.r1 * out.pool * f.wp;
+  // Output row r is complete once the flat positions below `ready(r)` are.
+  const auto ready = [&](int64_t r) { return ((r + 1) * out.pool - 1) * f.wp + out.cols * out.pool; };
   int64_t row = out.r0;  // the next row to copy out
   for (int64_t p0 = begin; p0 < end; p0 += kBlock) {
     const int64_t p1 = std::min(end, p0 + kBlock);
@@ -118,7 +134,11 @@ void ConvFlat(const T* xp, const T* w, const T* bias, T* y, const FlatConv& f, c
       if (f.kw == 3) ForwardBlock<3>(d, ob, xp, packed.data() + o * k, bo, y + o * f.out_plane, f, p0, p1);
       else ForwardBlock<0>(d, ob, xp, packed.data() + o * k, bo, y + o * f.out_plane, f, p0, p1);
     }
-    for (; row < out.r1 && row * f.wp + out.cols <= p1; ++row) CropRow(d, y, f, out, row);
+    int64_t last = row;
+    while (last < out.r1 && ready(last) <= p1) ++last;
+    if (out.pool == 2) PoolRows(y, f, out, row, last);
+    else CropRows(d, y, f, out, row, last);
+    row = last;
   }
 }
 

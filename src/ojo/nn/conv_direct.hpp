@@ -24,18 +24,21 @@ struct FlatConv {
 
 // Where conv_flat puts its result: rows [r0, r1) of dense planes whose rows are `cols` wide (the
 // flat rows' meaningful columns), planes `plane` apart, through torch.relu's rule when `relu`.
+// With pool 2 (float only) they are rows of max_pool2d(·, 2)'s result instead, pooled after the
+// ReLU: the convolution's rows [2·r0, 2·r1) are computed.
 template <class T>
 struct DenseRows {
   T* data;
   int64_t cols, plane, r0, r1;
   bool relu;
+  int64_t pool = 1;
 };
 
 // y[o][p] = bias[o] + Σ_c Σ_i Σ_j w[o][c][i][j] · xp[c][p + i·wp + j] for the positions of rows
-// [out.r0, out.r1) (bias may be null), written to `out`. `flat` is per-thread staging of out_plane
+// of `out` (bias may be null), written to it. `flat` is per-thread staging of out_plane
 // elements per output plane; each block of positions is copied out while it is still in cache. The
-// vector tiles start at a multiple of kFlatPad at or before row r0 and read xp up to
-// round_up(r1·wp, kFlatPad) + (kh−1)·wp + kw − 1.
+// vector tiles start at a multiple of kFlatPad at or before the first convolution row and read xp
+// up to round_up(end·wp, kFlatPad) + (kh−1)·wp + kw − 1, `end` the row after the last.
 void conv_flat(const float* xp, const float* w, const float* bias, float* flat, const FlatConv& f,
                const DenseRows<float>& out);
 void conv_flat(const double* xp, const double* w, const double* bias, double* flat, const FlatConv& f,

@@ -94,6 +94,10 @@ Tensor Conv2d::forward(const Tensor& input) {
 Tensor Conv2d::forward_relu(const Tensor& input) {
   return F::conv2d_relu(input, weight, bias, options.stride, options.padding, options.dilation, options.groups);
 }
+Tensor Conv2d::forward_relu_max_pool(const Tensor& input) {
+  return F::conv2d_relu_max_pool2d(input, weight, bias, options.stride, options.padding, options.dilation,
+                                   options.groups);
+}
 std::string Conv2d::extra_repr() const {
   // Conv2d stores every size as a pair, so they always print as tuples.
   std::string s = std::to_string(in_channels) + ", " + std::to_string(out_channels) +
@@ -198,15 +202,32 @@ Sequential::Sequential(const std::vector<std::shared_ptr<Module>>& modules) : Mo
 void Sequential::push_back(std::shared_ptr<Module> module) {
   register_module(std::to_string(size()), std::move(module));
 }
+namespace {
+// MaxPool2d(2) as the guide writes it: 2×2 windows, stride 2, nothing else.
+bool is_plain_max_pool_2(const Module& m) {
+  if (typeid(m) != typeid(MaxPool2d)) return false;
+  const auto& p = static_cast<const MaxPool2d&>(m);
+  return p.kernel_size == Size2(2) && p.options.stride.value_or(p.kernel_size) == Size2(2) &&
+         p.options.padding == Size2(0) && p.options.dilation == Size2(1) && !p.options.ceil_mode;
+}
+}  // namespace
+
 Tensor Sequential::forward(const Tensor& input) {
   Tensor x = input;
   const auto& children = named_children();
   for (size_t i = 0; i < children.size(); ++i) {
     const Module& m = *children[i].second;
-    // A Conv2d directly followed by a ReLU (exactly those types) runs as one conv2d_relu.
+    // A Conv2d directly followed by a ReLU (exactly those types) runs as one conv2d_relu, and with
+    // a plain MaxPool2d(2) after them as one conv2d_relu_max_pool2d.
     if (i + 1 < children.size() && typeid(m) == typeid(Conv2d) && typeid(*children[i + 1].second) == typeid(ReLU)) {
-      x = static_cast<Conv2d&>(*children[i].second).forward_relu(x);
-      ++i;
+      auto& conv = static_cast<Conv2d&>(*children[i].second);
+      if (i + 2 < children.size() && is_plain_max_pool_2(*children[i + 2].second)) {
+        x = conv.forward_relu_max_pool(x);
+        i += 2;
+      } else {
+        x = conv.forward_relu(x);
+        ++i;
+      }
       continue;
     }
     x = children[i].second->forward(x);

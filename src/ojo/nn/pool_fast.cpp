@@ -19,10 +19,15 @@ namespace hn = hwy::HWY_NAMESPACE;
 #if HWY_TARGET != HWY_SCALAR  // no even/odd split there: the caller's element loop does it all
 // Outputs [ox, ox + Lanes(d)) of one output row.
 template <class D, class DI>
-HWY_INLINE void MaxPoolVector(D d, DI di, const float* r0, const float* r1, float* y, int32_t* position, int64_t ox) {
+HWY_INLINE void MaxPoolVector(D d, DI di, const float* r0, const float* r1, float* y, int32_t* position, int64_t ox,
+                              bool relu) {
   const int64_t N = static_cast<int64_t>(hn::Lanes(d));
-  const auto a0 = hn::LoadU(d, r0 + 2 * ox), a1 = hn::LoadU(d, r0 + 2 * ox + N);
-  const auto b0 = hn::LoadU(d, r1 + 2 * ox), b1 = hn::LoadU(d, r1 + 2 * ox + N);
+  const auto load = [&](const float* p) {
+    const auto v = hn::LoadU(d, p);
+    return relu ? hn::IfThenZeroElse(hn::Lt(v, hn::Zero(d)), v) : v;  // NaN is not below zero: it stays
+  };
+  const auto a0 = load(r0 + 2 * ox), a1 = load(r0 + 2 * ox + N);
+  const auto b0 = load(r1 + 2 * ox), b1 = load(r1 + 2 * ox + N);
   const decltype(a0) candidates[3] = {hn::ConcatOdd(d, a1, a0), hn::ConcatEven(d, b1, b0), hn::ConcatOdd(d, b1, b0)};
   auto best = hn::ConcatEven(d, a1, a0);
   auto at = hn::Zero(di);
@@ -38,25 +43,26 @@ HWY_INLINE void MaxPoolVector(D d, DI di, const float* r0, const float* r1, floa
 // Outputs [0, done) of one output row with vectors of tag d; the last vector overlaps the one
 // before it instead of leaving a tail (outputs computed twice are the same). Returns done.
 template <class D>
-HWY_INLINE int64_t MaxPoolRowWith(D d, const float* r0, const float* r1, float* y, int32_t* position, int64_t ow) {
+HWY_INLINE int64_t MaxPoolRowWith(D d, const float* r0, const float* r1, float* y, int32_t* position, int64_t ow,
+                                  bool relu) {
   const hn::RebindToSigned<D> di;
   const int64_t N = static_cast<int64_t>(hn::Lanes(d));
   if (ow < N) return 0;
   int64_t ox = 0;
-  for (; ox + N <= ow; ox += N) MaxPoolVector(d, di, r0, r1, y, position, ox);
-  if (ox < ow) MaxPoolVector(d, di, r0, r1, y, position, ow - N);
+  for (; ox + N <= ow; ox += N) MaxPoolVector(d, di, r0, r1, y, position, ox, relu);
+  if (ox < ow) MaxPoolVector(d, di, r0, r1, y, position, ow - N, relu);
   return ow;
 }
 #endif
 
 // Outputs [0, done) of one output row (`position` may be null); returns done.
-int64_t MaxPoolRow(const float* r0, const float* r1, float* y, int32_t* position, int64_t ow) {
+int64_t MaxPoolRow(const float* r0, const float* r1, float* y, int32_t* position, int64_t ow, bool relu) {
 #if HWY_TARGET == HWY_SCALAR  // no even/odd split there: the caller's element loop does it all
-  (void)r0, (void)r1, (void)y, (void)position, (void)ow;
+  (void)r0, (void)r1, (void)y, (void)position, (void)ow, (void)relu;
   return 0;
 #else
-  if (const int64_t done = MaxPoolRowWith(hn::ScalableTag<float>(), r0, r1, y, position, ow)) return done;
-  return MaxPoolRowWith(hn::CappedTag<float, 4>(), r0, r1, y, position, ow);
+  if (const int64_t done = MaxPoolRowWith(hn::ScalableTag<float>(), r0, r1, y, position, ow, relu)) return done;
+  return MaxPoolRowWith(hn::CappedTag<float, 4>(), r0, r1, y, position, ow, relu);
 #endif
 }
 
@@ -67,16 +73,17 @@ HWY_AFTER_NAMESPACE();
 namespace ojo::nn::pool_detail {
 HWY_EXPORT(MaxPoolRow);
 
-void max_pool_2x2(const float* x, int64_t w, int64_t oh, int64_t ow, float* y, int64_t* idx) {
+void max_pool_2x2(const float* x, int64_t w, int64_t oh, int64_t ow, float* y, int64_t* idx, bool relu) {
   thread_local std::vector<int32_t> position;
   if (static_cast<int64_t>(position.size()) < ow) position.resize(static_cast<size_t>(ow));
   int32_t* at = idx ? position.data() : nullptr;
   for (int64_t oy = 0; oy < oh; ++oy, y += ow) {
     const int64_t row = 2 * oy * w;
     const float *r0 = x + row, *r1 = r0 + w;
-    for (int64_t ox = HWY_DYNAMIC_DISPATCH(MaxPoolRow)(r0, r1, y, at, ow); ox < ow; ++ox) {
+    for (int64_t ox = HWY_DYNAMIC_DISPATCH(MaxPoolRow)(r0, r1, y, at, ow, relu); ox < ow; ++ox) {
       // rows too short for a vector: element by element in the same order
-      const float v[4] = {r0[2 * ox], r0[2 * ox + 1], r1[2 * ox], r1[2 * ox + 1]};
+      float v[4] = {r0[2 * ox], r0[2 * ox + 1], r1[2 * ox], r1[2 * ox + 1]};
+      for (float& e : v) e = relu && e < 0.0f ? 0.0f : e;
       int32_t k = 0;
       for (int32_t c = 1; c < 4; ++c)
         if (v[c] > v[k] || std::isnan(v[c])) k = c;

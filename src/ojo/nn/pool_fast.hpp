@@ -5,8 +5,9 @@
 
 namespace ojo::nn::pool_detail {
 
-// One plane of width w: 2×2 windows, stride 2, every window inside; outputs {oh, ow} and the flat
-// input index of each maximum (skipped when idx is null), exactly as the generic loop.
-void max_pool_2x2(const float* x, int64_t w, int64_t oh, int64_t ow, float* y, int64_t* idx);
+// One plane with rows w apart: 2×2 windows, stride 2, every window inside; outputs {oh, ow} and the
+// flat input index of each maximum (skipped when idx is null), exactly as the generic loop. With
+// `relu` the inputs go through torch.relu's rule first (max_pool2d(relu(x)), for conv2d's fusion).
+void max_pool_2x2(const float* x, int64_t w, int64_t oh, int64_t ow, float* y, int64_t* idx, bool relu = false);
 
 }  // namespace ojo::nn::pool_detail
