@@ -27,6 +27,7 @@
 #pragma once
 
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
@@ -97,8 +98,11 @@ class InferenceMode {
 // only in backward(), without recording. Capture in the rule only what backward needs.
 Tensor record(const char* name, Tensor output, const std::vector<Tensor>& inputs, Node::Rule rule);
 
-// True if recording is on and any of `inputs` requires grad (lets ops skip saving tensors).
+// True if recording is on and any of `inputs` requires grad (lets ops skip saving tensors). The
+// braced form, any_requires_grad({a, b}), looks at the tensors in place: building a vector would
+// copy each one's shape and strides, two allocations per tensor on every op, recorded or not.
 bool any_requires_grad(const std::vector<Tensor>& inputs);
+bool any_requires_grad(std::initializer_list<std::reference_wrapper<const Tensor>> inputs);
 
 // Backpropagates from several roots at once (torch.autograd.backward).
 void backward(const std::vector<Tensor>& roots, const std::vector<Tensor>& gradients, bool retain_graph = false);

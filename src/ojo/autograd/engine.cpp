@@ -40,6 +40,12 @@ bool any_requires_grad(const std::vector<Tensor>& inputs) {
     if (t.defined() && needs_grad(t)) return true;
   return false;
 }
+bool any_requires_grad(std::initializer_list<std::reference_wrapper<const Tensor>> inputs) {
+  if (!g_grad_enabled) return false;
+  for (const Tensor& t : inputs)
+    if (t.defined() && needs_grad(t)) return true;
+  return false;
+}
 
 Tensor record(const char* name, Tensor output, const std::vector<Tensor>& inputs, Node::Rule rule) {
   if (!any_requires_grad(inputs) || !is_floating(output.dtype())) return output;
