@@ -198,81 +198,12 @@ direct::FlatConv flat_forward(const ConvGeometry& g) { return flat_conv(g.c, g.o
 // grad_input is the "full" convolution of grad_output with the flipped, transposed kernel.
 direct::FlatConv flat_grad_input(const ConvGeometry& g) { return flat_conv(g.o, g.c, g, g.w + g.kw - 1, g.h); }
 
-// Copies n ≤ 64 bytes between distinct buffers with at most two fixed-size moves that may overlap:
-// no library call and no element loop (which the compiler would turn back into a call).
-inline void copy_small(const void* src, size_t n, void* dst) {
-  const auto* s = static_cast<const unsigned char*>(src);
-  auto* d = static_cast<unsigned char*>(dst);
-  const auto two = [&](auto size) {
-    std::memcpy(d, s, size);
-    std::memcpy(d + n - size, s + n - size, size);
-  };
-  if (n >= 32) two(std::integral_constant<size_t, 32>());
-  else if (n >= 16) two(std::integral_constant<size_t, 16>());
-  else if (n >= 8) two(std::integral_constant<size_t, 8>());
-  else if (n >= 4) two(std::integral_constant<size_t, 4>());
-  else if (n >= 2) two(std::integral_constant<size_t, 2>());
-  else if (n == 1) *d = *s;
-}
-
-// Copies a short row (tens of elements): fixed-size moves inline, where a library call per row
-// would cost as much as the copy.
-template <class T>
-inline void copy_row(const T* src, int64_t n, T* dst) {
-  const auto* s = reinterpret_cast<const char*>(src);
-  auto* d = reinterpret_cast<char*>(dst);
-  const size_t bytes = static_cast<size_t>(n) * sizeof(T);
-  size_t k = 0;
-  for (; bytes - k > 64; k += 64) std::memcpy(d + k, s + k, 64);
-  copy_small(s + k, bytes - k, d + k);
-}
-
-// Zeroes n elements; short runs (the padding between two rows) without a library call per run.
-template <class T>
-inline void zero_run(T* dst, int64_t n) {
-  constexpr int64_t kBlock = 64 / sizeof(T);
-  static constexpr T kZeros[kBlock] = {};
-  if (n > 256) return std::fill(dst, dst + n, T(0));
-  for (; n > kBlock; n -= kBlock, dst += kBlock) std::memcpy(dst, kZeros, 64);
-  copy_small(kZeros, static_cast<size_t>(n) * sizeof(T), dst);
-}
-
-// Copies n elements; with `relu_result` (laid out as src) only where the result is above zero (or
-// NaN), zero elsewhere: ReLU's backward.
-template <class T>
-inline void copy_masked(const T* src, int64_t n, T* dst, const T* relu_result) {
-  if (!relu_result) return copy_row(src, n, dst);
-  for (int64_t i = 0; i < n; ++i) {
-    const T v = src[i];  // loaded unconditionally: the select vectorises (a branch mispredicts)
-    dst[i] = relu_result[i] <= T(0) ? T(0) : v;
-  }
-}
-
-// Writes flat positions [from, to) of one padded plane: rows `cols` wide holding the data rows
-// {h, w} from row `top`, column `left`, and zeros everywhere else (written only where no data goes).
-template <class T>
-void pad_window(const T* src, int64_t h, int64_t w, T* dst, int64_t top, int64_t left, int64_t cols, int64_t from,
-                int64_t to, const T* relu_result = nullptr) {
-  int64_t at = from;
-  // Data row r lies at [d0, d0 + w); the first one that can reach `from` (an earlier start only
-  // costs empty rounds).
-  for (int64_t r = std::clamp<int64_t>((from - left - w) / cols - top, 0, h); r < h; ++r) {
-    const int64_t d0 = (top + r) * cols + left, lo = std::max(d0, from), hi = std::min(d0 + w, to);
-    if (d0 >= to) break;
-    if (hi <= lo) continue;
-    zero_run(dst + at, lo - at);
-    copy_masked(src + r * w + (lo - d0), hi - lo, dst + lo, relu_result ? relu_result + r * w + (lo - d0) : nullptr);
-    at = hi;
-  }
-  if (at < to) zero_run(dst + at, to - at);
-}
-
 // Copies `count` planes {h, w} into whole flat planes of `plane` elements (see pad_window).
 template <class T>
 void pad_planes(const T* src, int64_t count, int64_t h, int64_t w, T* dst, int64_t top, int64_t left, int64_t cols,
                 int64_t plane, const T* relu_result = nullptr) {
   for (int64_t q = 0; q < count; ++q)
-    pad_window(src + q * h * w, h, w, dst + q * plane, top, left, cols, 0, plane,
+    direct::pad_window(src + q * h * w, h, w, dst + q * plane, top, left, cols, 0, plane,
                relu_result ? relu_result + q * h * w : nullptr);
 }
 
@@ -298,7 +229,7 @@ void conv_forward_direct(const T* x, const T* w, const T* b, T* y, const ConvGeo
       const int64_t from = parts == 1 ? 0 : begin, to = parts == 1 ? f.in_plane : std::min(f.in_plane, last_read + 1);
       T* xp = xp_all ? xp_all + s * g.c * f.in_plane : scratch<T>(static_cast<size_t>(g.c * f.in_plane), 0);
       for (int64_t c = 0; c < g.c; ++c)
-        pad_window(x + (s * g.c + c) * g.h * g.w, g.h, g.w, xp + c * f.in_plane, g.pt, g.pl, f.wp, from, to);
+        direct::pad_window(x + (s * g.c + c) * g.h * g.w, g.h, g.w, xp + c * f.in_plane, g.pt, g.pl, f.wp, from, to);
       direct::conv_flat(xp, w, b, yp, f, {y + s * g.o * rows * cols, cols, rows * cols, r0, r1, relu, pool});
     }
   });

@@ -21,6 +21,60 @@ HWY_BEFORE_NAMESPACE();
 namespace ojo::nn::direct::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
+// Zeroes dst[0, n) with whole vectors, the last one overlapping; a short run with one vector
+// when `room` (≥ n) elements may be written (what follows is written after), else a masked store.
+template <class D, class T = hn::TFromD<D>>
+HWY_INLINE void ZeroRun(D d, T* dst, int64_t n, int64_t room) {
+  const int64_t N = static_cast<int64_t>(hn::Lanes(d));
+  const auto zero = hn::Zero(d);
+  if (n <= 0) return;
+  if (n < N) {
+    if (room >= N) return hn::StoreU(zero, d, dst);
+    return hn::SafeFillN(static_cast<size_t>(n), T(0), d, dst);
+  }
+  int64_t i = 0;
+  for (; i + N <= n; i += N) hn::StoreU(zero, d, dst + i);
+  if (i < n) hn::StoreU(zero, d, dst + n - N);
+}
+
+// dst[0, n) = src[0, n), zero where relu_result (if given) is ≤ 0; whole vectors, the last one
+// overlapping (dst and src are distinct).
+template <class D, class T = hn::TFromD<D>>
+HWY_INLINE void CopyRun(D d, const T* src, int64_t n, T* dst, const T* relu_result) {
+  const int64_t N = static_cast<int64_t>(hn::Lanes(d));
+  if (n < N) {
+    if (!relu_result) return hn::SafeCopyN(static_cast<size_t>(n), d, src, dst);
+    for (int64_t i = 0; i < n; ++i) dst[i] = relu_result[i] <= T(0) ? T(0) : src[i];
+    return;
+  }
+  const auto put = [&](int64_t i) {
+    auto v = hn::LoadU(d, src + i);
+    if (relu_result) v = hn::IfThenZeroElse(hn::Le(hn::LoadU(d, relu_result + i), hn::Zero(d)), v);
+    hn::StoreU(v, d, dst + i);
+  };
+  int64_t i = 0;
+  for (; i + N <= n; i += N) put(i);
+  if (i < n) put(n - N);
+}
+
+template <class T>
+void PadWindow(const T* src, int64_t h, int64_t w, T* dst, int64_t top, int64_t left, int64_t cols, int64_t from,
+               int64_t to, const T* relu_result) {
+  const hn::ScalableTag<T> d;
+  int64_t at = from;
+  // Data row r lies at [d0, d0 + w); the first one that can reach `from` (an earlier start only
+  // costs empty rounds).
+  for (int64_t r = std::clamp<int64_t>((from - left - w) / cols - top, 0, h); r < h; ++r) {
+    const int64_t d0 = (top + r) * cols + left, lo = std::max(d0, from), hi = std::min(d0 + w, to);
+    if (d0 >= to) break;
+    if (hi <= lo) continue;
+    ZeroRun(d, dst + at, lo - at, to - at);
+    CopyRun(d, src + r * w + (lo - d0), hi - lo, dst + lo, relu_result ? relu_result + r * w + (lo - d0) : nullptr);
+    at = hi;
+  }
+  ZeroRun(d, dst + at, to - at, to - at);
+}
+
 // Output channels [o, o + OB) at positions [p, p + XB·N). `packed` holds their weights tap by tap
 // ({k, OB}: the OB weights broadcast together are adjacent). KW > 0 fixes the kernel width at
 // compile time (the guide's 3×3), 0 reads it from f.
@@ -232,6 +286,14 @@ double SumF32(const float* p, int64_t n) {
   return total;
 }
 
+void PadWindowF32(const float* src, int64_t h, int64_t w, float* dst, int64_t top, int64_t left, int64_t cols,
+                  int64_t from, int64_t to, const float* relu_result) {
+  PadWindow(src, h, w, dst, top, left, cols, from, to, relu_result);
+}
+void PadWindowF64(const double* src, int64_t h, int64_t w, double* dst, int64_t top, int64_t left, int64_t cols,
+                  int64_t from, int64_t to, const double* relu_result) {
+  PadWindow(src, h, w, dst, top, left, cols, from, to, relu_result);
+}
 void ConvFlatF32(const float* xp, const float* w, const float* bias, float* y, const FlatConv& f,
                  const DenseRows<float>& out) {
   ConvFlat(xp, w, bias, y, f, out);
@@ -252,6 +314,8 @@ HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
 namespace ojo::nn::direct {
+HWY_EXPORT(PadWindowF32);
+HWY_EXPORT(PadWindowF64);
 HWY_EXPORT(ConvFlatF32);
 HWY_EXPORT(ConvFlatF64);
 HWY_EXPORT(ConvFlatGradWeightF32);
@@ -265,6 +329,14 @@ double sum_to_double(const double* p, int64_t n) {
   return total;
 }
 
+void pad_window(const float* src, int64_t h, int64_t w, float* dst, int64_t top, int64_t left, int64_t cols,
+                int64_t from, int64_t to, const float* relu_result) {
+  HWY_DYNAMIC_DISPATCH(PadWindowF32)(src, h, w, dst, top, left, cols, from, to, relu_result);
+}
+void pad_window(const double* src, int64_t h, int64_t w, double* dst, int64_t top, int64_t left, int64_t cols,
+                int64_t from, int64_t to, const double* relu_result) {
+  HWY_DYNAMIC_DISPATCH(PadWindowF64)(src, h, w, dst, top, left, cols, from, to, relu_result);
+}
 void conv_flat(const float* xp, const float* w, const float* bias, float* flat, const FlatConv& f,
                const DenseRows<float>& out) {
   HWY_DYNAMIC_DISPATCH(ConvFlatF32)(xp, w, bias, flat, f, out);

@@ -34,6 +34,15 @@ struct DenseRows {
   int64_t pool = 1;
 };
 
+// Writes flat positions [from, to) of one padded plane: rows `cols` wide holding the data rows
+// {h, w} from row `top`, column `left`, and zeros everywhere else (written only where no data goes).
+// With `relu_result` (laid out as src) a data element is copied only where the result is above zero
+// or NaN, zero elsewhere: ReLU's backward, for conv2d_relu's grad_output.
+void pad_window(const float* src, int64_t h, int64_t w, float* dst, int64_t top, int64_t left, int64_t cols,
+                int64_t from, int64_t to, const float* relu_result = nullptr);
+void pad_window(const double* src, int64_t h, int64_t w, double* dst, int64_t top, int64_t left, int64_t cols,
+                int64_t from, int64_t to, const double* relu_result = nullptr);
+
 // y[o][p] = bias[o] + Σ_c Σ_i Σ_j w[o][c][i][j] · xp[c][p + i·wp + j] for the positions of rows
 // of `out` (bias may be null), written to it. `flat` is per-thread staging of out_plane
 // elements per output plane; each block of positions is copied out while it is still in cache. The
