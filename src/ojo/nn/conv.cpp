@@ -173,7 +173,8 @@ void col2im_add(const T* cols, const ConvGeometry& g, int64_t c0, T* x) {
 }
 
 // ---- The direct path (conv_direct.hpp): stride 1, no dilation, one group, padding smaller than
-// the kernel. Planes are copied into zero-padded flat planes, convolved there, and cropped back.
+// the kernel. Planes are copied into zero-padded flat planes (direct::pad_window), convolved there,
+// and copied back out by the kernel (conv_direct.hpp).
 
 bool direct_applies(const ConvGeometry& g) {
   return g.groups == 1 && g.sh == 1 && g.sw == 1 && g.dh == 1 && g.dw == 1 && g.pt < g.kh && g.pb < g.kh &&

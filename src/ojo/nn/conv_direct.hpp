@@ -3,8 +3,9 @@
 // For stride 1 and dilation 1, a convolution over zero-padded planes whose rows are `wp` wide is a
 // one-dimensional convolution over the flattened plane: output position p = oy·wp + ox reads input
 // positions p + i·wp + j. Computing every p in [0, n) with n = oh·wp also produces wp − ow
-// meaningless columns per row (they straddle the row end); callers drop them. In exchange the
-// kernels are plain streams over contiguous memory with no border cases at all.
+// meaningless columns per row (they straddle the row end); conv_flat drops them as it copies its
+// result out (DenseRows). In exchange the kernels are plain streams over contiguous memory with no
+// border cases at all.
 //
 // Buffers: `in_plane` / `out_plane` floats per channel plane; every plane must be readable (and
 // zero) far enough past its data for the vector tails: in_plane ≥ round_up(n, 16) + (kh−1)·wp + kw − 1,
