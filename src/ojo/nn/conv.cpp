@@ -93,13 +93,6 @@ ConvGeometry conv_geometry(const Tensor& x, const Tensor& weight, const Tensor& 
   return g;
 }
 
-// `t` itself when it is contiguous or undefined, else a contiguous copy held in `keep`.
-const Tensor& contiguous_in(const Tensor& t, Tensor& keep) {
-  if (!t.defined() || t.is_contiguous()) return t;
-  keep = t.contiguous();
-  return keep;
-}
-
 // A per-thread scratch buffer reused from call to call (no allocation or zeroing in the step).
 template <class T>
 T* scratch(size_t n, int slot = 0) {
@@ -465,11 +458,10 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
   if (!(input.dim() == 4)) fail("conv2d", "Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: ",
         shape_str(input.shape()));
   const ConvGeometry g = conv_geometry(input, weight, bias, stride, padding, dilation, groups);
-  // Contiguous operands are read in place (a Tensor copy allocates its shape and strides).
   Tensor kept[3];
-  const Tensor& x = contiguous_in(input, kept[0]);
-  const Tensor& w = contiguous_in(weight, kept[1]);
-  const Tensor& b = contiguous_in(bias, kept[2]);
+  const Tensor& x = kernels::contiguous_in(input, kept[0]);
+  const Tensor& w = kernels::contiguous_in(weight, kept[1]);
+  const Tensor& b = kernels::contiguous_in(bias, kept[2]);
   const bool direct = !reference && direct_applies(g), recording = any_requires_grad({input, weight, bias});
   if (pool && !(direct && !recording && x.dtype() == DType::f32 && g.oh >= 2 && g.ow >= 2))
     // Pooled as the output is written only where nothing goes backward; else the two ops.

@@ -43,8 +43,10 @@ Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias) {
   Shape out_shape = input.shape();
   out_shape.back() = out_f;
   const int64_t m = input.numel() / std::max<int64_t>(in_f, 1);
-  const Tensor x = input.detach().contiguous(), w = weight.detach().contiguous();
-  const Tensor b = bias.defined() ? bias.detach().contiguous() : Tensor();
+  Tensor kept[3];
+  const Tensor& x = kernels::contiguous_in(input, kept[0]);
+  const Tensor& w = kernels::contiguous_in(weight, kept[1]);
+  const Tensor& b = kernels::contiguous_in(bias, kept[2]);
   Tensor y = Tensor::empty(out_shape, x.dtype());
   kernels::visit_float(x.dtype(), op, [&](auto tag) {
     using T = decltype(tag);
@@ -58,7 +60,7 @@ Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias) {
   const bool need_x = input.requires_grad(), need_w = weight.requires_grad(),
              need_b = bias.defined() && bias.requires_grad();
   return record("AddmmBackward0", y, {input, weight, bias},
-                [x, w, m, in_f, out_f, need_x, need_w, need_b](const Tensor& grad) -> std::vector<Tensor> {
+                [x = x.detach(), w = w.detach(), m, in_f, out_f, need_x, need_w, need_b](const Tensor& grad) -> std::vector<Tensor> {
                   const Tensor g = grad.contiguous();
                   Tensor gx, gw, gb;
                   kernels::visit_float(g.dtype(), "linear backward", [&](auto tag) {

@@ -24,6 +24,15 @@ T* base_of(const Tensor& t) {
   return static_cast<T*>(t.raw_data()) - t.offset();
 }
 
+// `t` itself when it is contiguous or undefined, else a contiguous copy held in `keep`: an operand
+// read in place, where t.detach().contiguous() would copy its shape and strides (two allocations,
+// a measurable share of a small layer such as one-image inference's).
+inline const Tensor& contiguous_in(const Tensor& t, Tensor& keep) {
+  if (!t.defined() || t.is_contiguous()) return t;
+  keep = t.contiguous();
+  return keep;
+}
+
 // Calls f(T{}) for the two float dtypes; throws for others.
 template <class F>
 decltype(auto) visit_float(DType t, const char* op, F&& f) {
