@@ -251,6 +251,54 @@ TEST(ConvolutionThreads, ReluMaxPoolFusedAsTheThreeOps) {
   EXPECT_TRUE(allclose(x.grad(), x2.grad(), 0, 0) && allclose(w.grad(), w2.grad(), 0, 0));
 }
 
+// conv2d_relu_block (each thread computing its rows from the input alone, the first layer's rows
+// two threads share computed by both) gives the bits of the separate calls at any thread count, NaN
+// included, and the reference path's values; with gradients recorded it is the separate calls.
+TEST(ConvolutionThreads, ReluBlockAsTheSeparateOps) {
+  struct Shape { int64_t n, c, m, o, h, w, k1, p1, k2, p2; };
+  const std::vector<Shape> shapes = {{1, 1, 10, 10, 28, 28, 3, 1, 3, 1}, {1, 10, 10, 10, 14, 14, 3, 1, 3, 1},
+                                     {2, 3, 4, 5, 9, 7, 3, 1, 3, 0},      {1, 2, 3, 4, 12, 10, 5, 2, 3, 1},
+                                     {3, 2, 3, 2, 5, 5, 3, 0, 3, 1},      {1, 3, 4, 2, 40, 11, 3, 1, 5, 2},
+                                     {1, 1, 2, 2, 4, 3, 3, 1, 3, 1},      {5, 1, 3, 3, 6, 6, 3, 1, 3, 1}};
+  manual_seed(5);
+  for (const Shape& sh : shapes)
+    for (bool pool : {false, true}) {
+      SCOPED_TRACE(shape_str({sh.n, sh.c, sh.m, sh.o, sh.h, sh.w, sh.k1, sh.p1, sh.k2, sh.p2}) + (pool ? " pooled" : ""));
+      Tensor x = randn({sh.n, sh.c, sh.h, sh.w});
+      x.data<float>()[x.numel() / 2] = std::nanf("");
+      const Tensor other = randn({sh.n, sh.c, sh.h, sh.w}) * 100;
+      const Tensor w1 = randn({sh.m, sh.c, sh.k1, sh.k1}), b1 = randn({sh.m});
+      const Tensor w2 = randn({sh.o, sh.m, sh.k2, sh.k2}), b2 = randn({sh.o});
+      NoGradGuard no_grad;
+      const auto separate = [&](const Tensor& in, bool reference) {
+        const Tensor a = F::relu(F::conv2d(in, w1, b1, 1, sh.p1, 1, 1, reference));
+        const Tensor y = F::relu(F::conv2d(a, w2, b2, 1, sh.p2, 1, 1, reference));
+        return pool ? F::max_pool2d(y, 2, std::nullopt, 0, 1, false, reference) : y;
+      };
+      const int64_t oh = sh.h + 2 * sh.p1 - sh.k1 + 1 + 2 * sh.p2 - sh.k2 + 1;
+      if (pool && oh < 2) {  // nothing to pool: max_pool2d's error, as torch
+        EXPECT_THROW(F::conv2d_relu_block(x, w1, b1, sh.p1, w2, b2, sh.p2, pool), Error);
+        continue;
+      }
+      const Tensor reference = separate(x, true);
+      for (int threads : {1, 2, 3, 4}) {
+        set_num_threads(threads);
+        const Tensor expected = separate(x, false);
+        F::conv2d_relu_block(other, w1, b1, sh.p1, w2, b2, sh.p2, pool);
+        const Tensor y = F::conv2d_relu_block(x, w1, b1, sh.p1, w2, b2, sh.p2, pool);
+        EXPECT_TRUE(allclose(y, expected, 0, 0)) << threads << " threads";
+        // Two layers of 90-term sums of randn products (terms up to ~10 cancelling to ~0.1): the
+        // reference path's other summation order moves results by up to ~2e-5.
+        EXPECT_TRUE(allclose(y, reference, 1e-4, 1e-4)) << threads << " threads";
+      }
+    }
+  set_num_threads(2);
+  Tensor x = randn({1, 2, 6, 6}), w = randn({3, 2, 3, 3});
+  x.requires_grad_();
+  EXPECT_EQ(F::conv2d_relu_block(x, w, Tensor(), 1, randn({2, 3, 3, 3}), Tensor(), 1, true).grad_fn_name(),
+            "MaxPool2DWithIndicesBackward0");
+}
+
 // An empty batch (as torch: {0, C, H, W} in, {0, O, OH, OW} out) goes forward and backward on every
 // path: the weight and bias gradients are sums over no samples, zero.
 TEST(ConvolutionThreads, EmptyBatchForwardAndBackward) {

@@ -80,6 +80,14 @@ Tensor conv2d_relu(const Tensor& input, const Tensor& weight, const Tensor& bias
 Tensor conv2d_relu_max_pool2d(const Tensor& input, const Tensor& weight, const Tensor& bias = Tensor(),
                               Size2 stride = 1, Padding2d padding = 0, Size2 dilation = 1, int64_t groups = 1,
                               bool reference = false);
+// The guide's convolution block in one call: relu(conv2d(relu(conv2d(input, w1, b1, 1, padding1)),
+// w2, b2, 1, padding2)), then max_pool2d(·, 2) when `pool`: what Sequential runs for Conv2d, ReLU,
+// Conv2d, ReLU[, MaxPool2d(2)] with stride 1 and no dilation or groups. Where nothing goes backward
+// (float, direct path) each thread computes its rows of the result from the input alone, so the
+// first layer's activation never leaves its cache (a few of its rows are computed by two threads);
+// elsewhere it is the separate calls. Same values either way.
+Tensor conv2d_relu_block(const Tensor& input, const Tensor& w1, const Tensor& b1, Padding2d padding1,
+                         const Tensor& w2, const Tensor& b2, Padding2d padding2, bool pool);
 
 // stride defaults to the kernel size (PyTorch's stride=None).
 Tensor max_pool2d(const Tensor& input, Size2 kernel_size, std::optional<Size2> stride = std::nullopt,

@@ -43,30 +43,31 @@ struct ConvGeometry {
   int64_t plane() const { return oh * ow; }
 };
 
-ConvGeometry conv_geometry(const Tensor& x, const Tensor& weight, const Tensor& bias, Size2 stride,
+// The geometry of conv2d on an input of shape `xs` and dtype `xt` (checked as conv2d checks them).
+ConvGeometry conv_geometry(const Shape& xs, DType xt, const Tensor& weight, const Tensor& bias, Size2 stride,
                            const Padding2d& padding, Size2 dilation, int64_t groups) {
   const char* op = "conv2d";
   if (!(weight.dim() == 4)) fail(op, "weight must be 4-D {out_channels, in_channels/groups, kH, kW}, got shape ",
         shape_str(weight.shape()));
-  check(x.dtype() == weight.dtype() && is_floating(x.dtype()), op, "expected input and weight of the same float dtype, got ",
-        dtype_name(x.dtype()), " and ", dtype_name(weight.dtype()));
+  check(xt == weight.dtype() && is_floating(xt), op, "expected input and weight of the same float dtype, got ",
+        dtype_name(xt), " and ", dtype_name(weight.dtype()));
   check(groups > 0, op, "non-positive groups is not supported (got ", groups, ")");
   if (!(stride.h > 0 && stride.w > 0))
     fail(op, "non-positive stride is not supported (got ", py_tuple({stride.h, stride.w}), ")");
   if (!(dilation.h > 0 && dilation.w > 0))
     fail(op, "dilation should be greater than zero (got ", py_tuple({dilation.h, dilation.w}), ")");
   ConvGeometry g{};
-  g.n = x.size(0), g.c = x.size(1), g.h = x.size(2), g.w = x.size(3);
+  g.n = xs[0], g.c = xs[1], g.h = xs[2], g.w = xs[3];
   g.o = weight.size(0), g.kh = weight.size(2), g.kw = weight.size(3);
   g.groups = groups, g.cg = weight.size(1), g.og = g.o / groups;
   g.sh = stride.h, g.sw = stride.w, g.dh = dilation.h, g.dw = dilation.w;
   check(g.o % groups == 0, op, "out_channels (", g.o, ") must be divisible by groups (", groups, ")");
   if (g.c != g.cg * groups)
-    fail(op, "input has ", g.c, " channels, weight expects ", g.cg * groups, " (input shape ", shape_str(x.shape()),
+    fail(op, "input has ", g.c, " channels, weight expects ", g.cg * groups, " (input shape ", shape_str(xs),
          ", weight shape ", shape_str(weight.shape()), ", groups=", groups, ")");
   if (bias.defined())
-    if (!(bias.dim() == 1 && bias.size(0) == g.o && bias.dtype() == x.dtype())) fail(op, "bias must be {", g.o, "} ",
-          dtype_name(x.dtype()), ", got shape ", shape_str(bias.shape()), " ", dtype_name(bias.dtype()));
+    if (!(bias.dim() == 1 && bias.size(0) == g.o && bias.dtype() == xt)) fail(op, "bias must be {", g.o, "} ",
+          dtype_name(xt), ", got shape ", shape_str(bias.shape()), " ", dtype_name(bias.dtype()));
   int64_t& pb = g.pb;
   int64_t& pr = g.pr;
   switch (padding.mode) {
@@ -89,14 +90,18 @@ ConvGeometry conv_geometry(const Tensor& x, const Tensor& weight, const Tensor& 
   if (g.h + g.pt + pb < g.dh * (g.kh - 1) + 1 || g.w + g.pl + pr < g.dw * (g.kw - 1) + 1)
     fail(op, "Calculated padded input size per channel: (", g.h + g.pt + pb, " x ", g.w + g.pl + pr,
          "). Kernel size: (", g.dh * (g.kh - 1) + 1, " x ", g.dw * (g.kw - 1) + 1,
-         "). Kernel size can't be greater than actual input size (input shape ", shape_str(x.shape()), ")");
+         "). Kernel size can't be greater than actual input size (input shape ", shape_str(xs), ")");
   return g;
+}
+ConvGeometry conv_geometry(const Tensor& x, const Tensor& weight, const Tensor& bias, Size2 stride,
+                           const Padding2d& padding, Size2 dilation, int64_t groups) {
+  return conv_geometry(x.shape(), x.dtype(), weight, bias, stride, padding, dilation, groups);
 }
 
 // A per-thread scratch buffer reused from call to call (no allocation or zeroing in the step).
 template <class T>
 T* scratch(size_t n, int slot = 0) {
-  thread_local std::vector<T> buffers[2];
+  thread_local std::vector<T> buffers[4];
   if (buffers[slot].size() < n) buffers[slot].resize(n);
   return buffers[slot].data();
 }
@@ -201,6 +206,18 @@ void pad_planes(const T* src, int64_t count, int64_t h, int64_t w, T* dst, int64
                relu_result ? relu_result + q * h * w : nullptr);
 }
 
+// Rows [r0, r1) · pool of the direct convolution read its padded input at flat positions
+// [from, to) (conv_direct.hpp); with one part (r0 = 0, r1 = all) the whole plane.
+void padded_window(const ConvGeometry& g, const direct::FlatConv& f, int64_t pool, int64_t r0, int64_t r1,
+                   bool whole, int64_t& from, int64_t& to) {
+  if (whole) {
+    from = 0, to = f.in_plane;
+    return;
+  }
+  const int64_t last_read = round_up(r1 * pool * f.wp, direct::kFlatPad) - 1 + (g.kh - 1) * f.wp + g.kw - 1;
+  from = r0 * pool * f.wp / direct::kFlatPad * direct::kFlatPad, to = std::min(f.in_plane, last_read + 1);
+}
+
 // Pads every sample and convolves it. With `xp_all` (n · c · in_plane elements) the padded inputs
 // are kept there for grad_weight; without, a per-thread scratch plane set is reused. With fewer
 // samples than threads (one-image inference) each sample's output rows are shared out in parts,
@@ -217,14 +234,47 @@ void conv_forward_direct(const T* x, const T* w, const T* b, T* y, const ConvGeo
     for (int64_t item = lo; item < hi; ++item) {
       const int64_t s = item / parts, part = item % parts;
       const int64_t r0 = rows * part / parts, r1 = rows * (part + 1) / parts;
-      // Convolution rows [r0, r1) · pool read input [begin, last_read] (conv_direct.hpp).
-      const int64_t begin = r0 * pool * f.wp / direct::kFlatPad * direct::kFlatPad;
-      const int64_t last_read = round_up(r1 * pool * f.wp, direct::kFlatPad) - 1 + (g.kh - 1) * f.wp + g.kw - 1;
-      const int64_t from = parts == 1 ? 0 : begin, to = parts == 1 ? f.in_plane : std::min(f.in_plane, last_read + 1);
+      int64_t from, to;
+      padded_window(g, f, pool, r0, r1, parts == 1, from, to);
       T* xp = xp_all ? xp_all + s * g.c * f.in_plane : scratch<T>(static_cast<size_t>(g.c * f.in_plane), 0);
       for (int64_t c = 0; c < g.c; ++c)
         direct::pad_window(x + (s * g.c + c) * g.h * g.w, g.h, g.w, xp + c * f.in_plane, g.pt, g.pl, f.wp, from, to);
       direct::conv_flat(xp, w, b, yp, f, {y + s * g.o * rows * cols, cols, rows * cols, r0, r1, relu, pool});
+    }
+  });
+}
+
+// relu(conv b(relu(conv a(x)))), pooled 2×2 when pool = 2 (float), without gradients. Each part of
+// each sample computes its rows of y from x alone: the rows of a's result that its window of b's
+// padded input holds (the few a-rows two parts share are computed by both, the same way), kept
+// dense in a per-thread buffer and padded from there. Nothing crosses threads between the layers.
+template <class T>
+void conv_block_forward(const T* x, const T* w1, const T* b1, const ConvGeometry& ga, const T* w2, const T* b2,
+                        const ConvGeometry& gb, T* y, int64_t pool) {
+  const direct::FlatConv fa = flat_forward(ga), fb = flat_forward(gb);
+  const int64_t rows = gb.oh / pool, cols = gb.ow / pool;  // of y
+  const int64_t parts = ga.n == 0 ? 1 : std::clamp<int64_t>(get_num_threads() / ga.n, 1, rows);
+  parallel_for(0, ga.n * parts, 1, [&](int64_t lo, int64_t hi) {
+    T* flat = scratch<T>(static_cast<size_t>(std::max(ga.o * fa.out_plane, gb.o * fb.out_plane)), 1);
+    T* xpa = scratch<T>(static_cast<size_t>(ga.c * fa.in_plane), 0);
+    T* xpb = scratch<T>(static_cast<size_t>(gb.c * fb.in_plane), 2);
+    T* ya = scratch<T>(static_cast<size_t>(ga.o * ga.plane()), 3);  // a's result, one sample
+    for (int64_t item = lo; item < hi; ++item) {
+      const int64_t s = item / parts, part = item % parts;
+      const int64_t r0 = rows * part / parts, r1 = rows * (part + 1) / parts;
+      int64_t from_b, to_b, from_a, to_a;
+      padded_window(gb, fb, pool, r0, r1, parts == 1, from_b, to_b);
+      // a's result rows (b's input rows) that lie in b's window: [a0, a1).
+      const int64_t a0 = std::clamp<int64_t>(from_b / fb.wp - gb.pt, 0, ga.oh);
+      const int64_t a1 = std::clamp<int64_t>((to_b - 1) / fb.wp - gb.pt + 1, a0, ga.oh);
+      padded_window(ga, fa, 1, a0, a1, parts == 1, from_a, to_a);
+      for (int64_t c = 0; c < ga.c; ++c)
+        direct::pad_window(x + (s * ga.c + c) * ga.h * ga.w, ga.h, ga.w, xpa + c * fa.in_plane, ga.pt, ga.pl, fa.wp,
+                           from_a, to_a);
+      direct::conv_flat(xpa, w1, b1, flat, fa, {ya, ga.ow, ga.plane(), a0, a1, true});
+      for (int64_t c = 0; c < gb.c; ++c)
+        direct::pad_window(ya + c * ga.plane(), gb.h, gb.w, xpb + c * fb.in_plane, gb.pt, gb.pl, fb.wp, from_b, to_b);
+      direct::conv_flat(xpb, w2, b2, flat, fb, {y + s * gb.o * rows * cols, cols, rows * cols, r0, r1, true, pool});
     }
   });
 }
@@ -534,6 +584,28 @@ Tensor conv2d_relu(const Tensor& input, const Tensor& weight, const Tensor& bias
 Tensor conv2d_relu_max_pool2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Size2 stride,
                               Padding2d padding, Size2 dilation, int64_t groups, bool reference) {
   return convolution(input, weight, bias, stride, padding, dilation, groups, reference, true, true);
+}
+
+Tensor conv2d_relu_block(const Tensor& input, const Tensor& w1, const Tensor& b1, Padding2d padding1,
+                         const Tensor& w2, const Tensor& b2, Padding2d padding2, bool pool) {
+  const auto separately = [&] {
+    const Tensor a = conv2d_relu(input, w1, b1, 1, padding1);
+    return pool ? conv2d_relu_max_pool2d(a, w2, b2, 1, padding2) : conv2d_relu(a, w2, b2, 1, padding2);
+  };
+  if (!input.defined() || input.dim() != 4 || input.dtype() != DType::f32 || any_requires_grad({input, w1, b1, w2, b2}))
+    return separately();
+  const ConvGeometry ga = conv_geometry(input, w1, b1, 1, padding1, 1, 1);
+  const ConvGeometry gb = conv_geometry({ga.n, ga.o, ga.oh, ga.ow}, input.dtype(), w2, b2, 1, padding2, 1, 1);
+  if (!direct_applies(ga) || !direct_applies(gb) || (pool && (gb.oh < 2 || gb.ow < 2))) return separately();
+  Tensor kept[5];
+  const Tensor& x = kernels::contiguous_in(input, kept[0]);
+  const Tensor &cw1 = kernels::contiguous_in(w1, kept[1]), &cb1 = kernels::contiguous_in(b1, kept[2]);
+  const Tensor &cw2 = kernels::contiguous_in(w2, kept[3]), &cb2 = kernels::contiguous_in(b2, kept[4]);
+  const int64_t scale = pool ? 2 : 1;
+  Tensor y = Tensor::empty({gb.n, gb.o, gb.oh / scale, gb.ow / scale}, DType::f32);
+  conv_block_forward(x.data<float>(), cw1.data<float>(), cb1.defined() ? cb1.data<float>() : nullptr, ga,
+                     cw2.data<float>(), cb2.defined() ? cb2.data<float>() : nullptr, gb, y.data<float>(), scale);
+  return y;
 }
 
 }  // namespace functional

@@ -210,6 +210,13 @@ bool is_plain_max_pool_2(const Module& m) {
   return p.kernel_size == Size2(2) && p.options.stride.value_or(p.kernel_size) == Size2(2) &&
          p.options.padding == Size2(0) && p.options.dilation == Size2(1) && !p.options.ceil_mode;
 }
+// A Conv2d that conv2d_relu_block takes: stride 1, no dilation, one group.
+const Conv2d* plain_conv(const Module& m) {
+  if (typeid(m) != typeid(Conv2d)) return nullptr;
+  const auto& c = static_cast<const Conv2d&>(m);
+  const bool plain = c.options.stride == Size2(1) && c.options.dilation == Size2(1) && c.options.groups == 1;
+  return plain ? &c : nullptr;
+}
 }  // namespace
 
 Tensor Sequential::forward(const Tensor& input) {
@@ -217,8 +224,22 @@ Tensor Sequential::forward(const Tensor& input) {
   const auto& children = named_children();
   for (size_t i = 0; i < children.size(); ++i) {
     const Module& m = *children[i].second;
-    // A Conv2d directly followed by a ReLU (exactly those types) runs as one conv2d_relu, and with
-    // a plain MaxPool2d(2) after them as one conv2d_relu_max_pool2d.
+    const auto is = [&](size_t at, const std::type_info& type) {
+      return at < children.size() && typeid(*children[at].second) == type;
+    };
+    // Conv2d, ReLU, Conv2d, ReLU (exactly those types, stride 1) run as one conv2d_relu_block, with
+    // a plain MaxPool2d(2) after them included.
+    const Conv2d* first = plain_conv(m);
+    const Conv2d* second = i + 2 < children.size() ? plain_conv(*children[i + 2].second) : nullptr;
+    if (first && second && is(i + 1, typeid(ReLU)) && is(i + 3, typeid(ReLU))) {
+      const bool pool = i + 4 < children.size() && is_plain_max_pool_2(*children[i + 4].second);
+      x = F::conv2d_relu_block(x, first->weight, first->bias, first->options.padding, second->weight, second->bias,
+                               second->options.padding, pool);
+      i += pool ? 4 : 3;
+      continue;
+    }
+    // A Conv2d directly followed by a ReLU runs as one conv2d_relu, and with a plain MaxPool2d(2)
+    // after them as one conv2d_relu_max_pool2d.
     if (i + 1 < children.size() && typeid(m) == typeid(Conv2d) && typeid(*children[i + 1].second) == typeid(ReLU)) {
       auto& conv = static_cast<Conv2d&>(*children[i].second);
       if (i + 2 < children.size() && is_plain_max_pool_2(*children[i + 2].second)) {
