@@ -66,33 +66,49 @@ int64_t MaxPoolRow(const float* r0, const float* r1, float* y, int32_t* position
 #endif
 }
 
+// Outputs [0, done) of rows [0, oh) without positions (rows of x `w` apart, of y `ow` apart): one
+// dispatched call for a block of rows; returns done.
+int64_t MaxPoolRows(const float* x, int64_t w, int64_t oh, float* y, int64_t ow, bool relu) {
+  int64_t done = 0;
+  for (int64_t oy = 0; oy < oh; ++oy)
+    done = MaxPoolRow(x + 2 * oy * w, x + (2 * oy + 1) * w, y + oy * ow, nullptr, ow, relu);
+  return done;
+}
+
 }  // namespace ojo::nn::pool_detail::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
 namespace ojo::nn::pool_detail {
 HWY_EXPORT(MaxPoolRow);
+HWY_EXPORT(MaxPoolRows);
 
 void max_pool_2x2(const float* x, int64_t w, int64_t oh, int64_t ow, float* y, int64_t* idx, bool relu) {
   thread_local std::vector<int32_t> position;
   if (static_cast<int64_t>(position.size()) < ow) position.resize(static_cast<size_t>(ow));
-  int32_t* at = idx ? position.data() : nullptr;
-  for (int64_t oy = 0; oy < oh; ++oy, y += ow) {
-    const int64_t row = 2 * oy * w;
-    const float *r0 = x + row, *r1 = r0 + w;
-    for (int64_t ox = HWY_DYNAMIC_DISPATCH(MaxPoolRow)(r0, r1, y, at, ow, relu); ox < ow; ++ox) {
-      // rows too short for a vector: element by element in the same order
+  // Outputs [from, ow) of output row oy, element by element in the vectors' order (rows too short
+  // for a vector, or the scalar target).
+  const auto by_element = [&](int64_t oy, int64_t from) {
+    const float *r0 = x + 2 * oy * w, *r1 = r0 + w;
+    for (int64_t ox = from; ox < ow; ++ox) {
       float v[4] = {r0[2 * ox], r0[2 * ox + 1], r1[2 * ox], r1[2 * ox + 1]};
       for (float& e : v) e = relu && e < 0.0f ? 0.0f : e;
       int32_t k = 0;
       for (int32_t c = 1; c < 4; ++c)
         if (v[c] > v[k] || std::isnan(v[c])) k = c;
-      y[ox] = v[k];
+      y[oy * ow + ox] = v[k];
       position[ox] = k;
     }
-    if (!idx) continue;
+  };
+  if (!idx) {
+    const int64_t done = oh > 0 ? HWY_DYNAMIC_DISPATCH(MaxPoolRows)(x, w, oh, y, ow, relu) : ow;
+    for (int64_t oy = 0; done < ow && oy < oh; ++oy) by_element(oy, done);
+    return;
+  }
+  for (int64_t oy = 0; oy < oh; ++oy, idx += ow) {
+    const int64_t row = 2 * oy * w;
+    by_element(oy, HWY_DYNAMIC_DISPATCH(MaxPoolRow)(x + row, x + row + w, y + oy * ow, position.data(), ow, relu));
     for (int64_t i = 0; i < ow; ++i) idx[i] = row + 2 * i + (position[i] & 1) + (position[i] >> 1) * w;
-    idx += ow;
   }
 }
 }  // namespace ojo::nn::pool_detail
