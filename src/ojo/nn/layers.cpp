@@ -203,17 +203,17 @@ void Sequential::push_back(std::shared_ptr<Module> module) {
   register_module(std::to_string(size()), std::move(module));
 }
 namespace {
-// MaxPool2d(2) as the guide writes it: 2×2 windows, stride 2, nothing else.
-bool is_plain_max_pool_2(const Module& m) {
-  if (typeid(m) != typeid(MaxPool2d)) return false;
-  const auto& p = static_cast<const MaxPool2d&>(m);
+// MaxPool2d(2) as the guide writes it: 2×2 windows, stride 2, nothing else (false for null).
+bool is_plain_max_pool_2(const Module* m) {
+  if (!m || typeid(*m) != typeid(MaxPool2d)) return false;
+  const auto& p = static_cast<const MaxPool2d&>(*m);
   return p.kernel_size == Size2(2) && p.options.stride.value_or(p.kernel_size) == Size2(2) &&
          p.options.padding == Size2(0) && p.options.dilation == Size2(1) && !p.options.ceil_mode;
 }
-// A Conv2d that conv2d_relu_block takes: stride 1, no dilation, one group.
-const Conv2d* plain_conv(const Module& m) {
-  if (typeid(m) != typeid(Conv2d)) return nullptr;
-  const auto& c = static_cast<const Conv2d&>(m);
+// A Conv2d that conv2d_relu_block takes: stride 1, no dilation, one group (null otherwise).
+const Conv2d* plain_conv(const Module* m) {
+  if (!m || typeid(*m) != typeid(Conv2d)) return nullptr;
+  const auto& c = static_cast<const Conv2d&>(*m);
   const bool plain = c.options.stride == Size2(1) && c.options.dilation == Size2(1) && c.options.groups == 1;
   return plain ? &c : nullptr;
 }
@@ -222,17 +222,14 @@ const Conv2d* plain_conv(const Module& m) {
 Tensor Sequential::forward(const Tensor& input) {
   Tensor x = input;
   const auto& children = named_children();
+  const auto at = [&](size_t k) { return k < children.size() ? children[k].second.get() : nullptr; };
+  const auto is_relu = [&](size_t k) { return at(k) && typeid(*at(k)) == typeid(ReLU); };
   for (size_t i = 0; i < children.size(); ++i) {
-    const Module& m = *children[i].second;
-    const auto is = [&](size_t at, const std::type_info& type) {
-      return at < children.size() && typeid(*children[at].second) == type;
-    };
     // Conv2d, ReLU, Conv2d, ReLU (exactly those types, stride 1) run as one conv2d_relu_block, with
     // a plain MaxPool2d(2) after them included.
-    const Conv2d* first = plain_conv(m);
-    const Conv2d* second = i + 2 < children.size() ? plain_conv(*children[i + 2].second) : nullptr;
-    if (first && second && is(i + 1, typeid(ReLU)) && is(i + 3, typeid(ReLU))) {
-      const bool pool = i + 4 < children.size() && is_plain_max_pool_2(*children[i + 4].second);
+    const Conv2d *first = plain_conv(at(i)), *second = plain_conv(at(i + 2));
+    if (first && second && is_relu(i + 1) && is_relu(i + 3)) {
+      const bool pool = is_plain_max_pool_2(at(i + 4));
       x = F::conv2d_relu_block(x, first->weight, first->bias, first->options.padding, second->weight, second->bias,
                                second->options.padding, pool);
       i += pool ? 4 : 3;
@@ -240,15 +237,11 @@ Tensor Sequential::forward(const Tensor& input) {
     }
     // A Conv2d directly followed by a ReLU runs as one conv2d_relu, and with a plain MaxPool2d(2)
     // after them as one conv2d_relu_max_pool2d.
-    if (i + 1 < children.size() && typeid(m) == typeid(Conv2d) && typeid(*children[i + 1].second) == typeid(ReLU)) {
+    if (typeid(*at(i)) == typeid(Conv2d) && is_relu(i + 1)) {
       auto& conv = static_cast<Conv2d&>(*children[i].second);
-      if (i + 2 < children.size() && is_plain_max_pool_2(*children[i + 2].second)) {
-        x = conv.forward_relu_max_pool(x);
-        i += 2;
-      } else {
-        x = conv.forward_relu(x);
-        ++i;
-      }
+      const bool pool = is_plain_max_pool_2(at(i + 2));
+      x = pool ? conv.forward_relu_max_pool(x) : conv.forward_relu(x);
+      i += pool ? 2 : 1;
       continue;
     }
     x = children[i].second->forward(x);
