@@ -101,7 +101,7 @@ ConvGeometry conv_geometry(const Tensor& x, const Tensor& weight, const Tensor& 
 // A per-thread scratch buffer reused from call to call (no allocation or zeroing in the step).
 template <class T>
 T* scratch(size_t n, int slot = 0) {
-  thread_local std::vector<T> buffers[4];
+  thread_local std::vector<T> buffers[3];
   if (buffers[slot].size() < n) buffers[slot].resize(n);
   return buffers[slot].data();
 }
@@ -246,8 +246,9 @@ void conv_forward_direct(const T* x, const T* w, const T* b, T* y, const ConvGeo
 
 // relu(conv b(relu(conv a(x)))), pooled 2×2 when pool = 2 (float), without gradients. Each part of
 // each sample computes its rows of y from x alone: the rows of a's result that its window of b's
-// padded input holds (the few a-rows two parts share are computed by both, the same way), kept
-// dense in a per-thread buffer and padded from there. Nothing crosses threads between the layers.
+// padded input holds (the few a-rows two parts share are computed by both, the same way), written
+// straight into that window with its pad columns; the pad rows are zeroed here. Nothing crosses
+// threads between the layers.
 template <class T>
 void conv_block_forward(const T* x, const T* w1, const T* b1, const ConvGeometry& ga, const T* w2, const T* b2,
                         const ConvGeometry& gb, T* y, int64_t pool) {
@@ -258,7 +259,6 @@ void conv_block_forward(const T* x, const T* w1, const T* b1, const ConvGeometry
     T* flat = scratch<T>(static_cast<size_t>(std::max(ga.o * fa.out_plane, gb.o * fb.out_plane)), 1);
     T* xpa = scratch<T>(static_cast<size_t>(ga.c * fa.in_plane), 0);
     T* xpb = scratch<T>(static_cast<size_t>(gb.c * fb.in_plane), 2);
-    T* ya = scratch<T>(static_cast<size_t>(ga.o * ga.plane()), 3);  // a's result, one sample
     for (int64_t item = lo; item < hi; ++item) {
       const int64_t s = item / parts, part = item % parts;
       const int64_t r0 = rows * part / parts, r1 = rows * (part + 1) / parts;
@@ -271,9 +271,13 @@ void conv_block_forward(const T* x, const T* w1, const T* b1, const ConvGeometry
       for (int64_t c = 0; c < ga.c; ++c)
         direct::pad_window(x + (s * ga.c + c) * ga.h * ga.w, ga.h, ga.w, xpa + c * fa.in_plane, ga.pt, ga.pl, fa.wp,
                            from_a, to_a);
-      direct::conv_flat(xpa, w1, b1, flat, fa, {ya, ga.ow, ga.plane(), a0, a1, true});
-      for (int64_t c = 0; c < gb.c; ++c)
-        direct::pad_window(ya + c * ga.plane(), gb.h, gb.w, xpb + c * fb.in_plane, gb.pt, gb.pl, fb.wp, from_b, to_b);
+      const int64_t first = (a0 + gb.pt) * fb.wp + gb.pl, last = (a1 + gb.pt) * fb.wp + gb.pl;
+      direct::conv_flat(xpa, w1, b1, flat, fa, {xpb + gb.pt * fb.wp + gb.pl, ga.ow, fb.in_plane, a0, a1, true, 1, fb.wp - ga.ow});
+      const int64_t top_end = std::clamp(first, from_b, to_b), bottom = std::clamp(last, from_b, to_b);
+      for (T* plane = xpb; plane < xpb + gb.c * fb.in_plane; plane += fb.in_plane) {  // the window's pad rows
+        std::fill(plane + from_b, plane + top_end, T(0));
+        std::fill(plane + bottom, plane + to_b, T(0));
+      }
       direct::conv_flat(xpb, w2, b2, flat, fb, {y + s * gb.o * rows * cols, cols, rows * cols, r0, r1, true, pool});
     }
   });

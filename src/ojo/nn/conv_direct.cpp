@@ -128,14 +128,19 @@ int64_t ChannelBlock(int64_t outs) { return outs % 5 == 0 && outs % 4 != 0 ? 5 :
 
 // Rows [r0, r1) of every output plane, from the flat staging planes to the dense ones: whole
 // vectors, the last one of a row overlapping the one before (its elements get their own values).
+// A gap is zeroed before its row is written: the vectors that end at the gap's end may reach back
+// into the row.
 template <class D, class T = hn::TFromD<D>>
 HWY_INLINE void CropRows(D d, const T* flat, const FlatConv& f, const DenseRows<T>& out, int64_t r0, int64_t r1) {
-  const int64_t N = static_cast<int64_t>(hn::Lanes(d)), cols = out.cols;
+  const int64_t N = static_cast<int64_t>(hn::Lanes(d)), cols = out.cols, step = cols + out.gap;
   const auto zero = hn::Zero(d);
   for (int64_t o = 0; o < f.outs; ++o)
     for (int64_t r = r0; r < r1; ++r) {
       const T* src = flat + o * f.out_plane + r * f.wp;
-      T* dst = out.data + o * out.plane + r * cols;
+      T* dst = out.data + o * out.plane + r * step;
+      if (step < N) std::fill(dst + cols, dst + step, T(0));
+      else
+        for (int64_t i = cols; i < step; i += N) hn::StoreU(zero, d, dst + std::min(i, step - N));
       if (cols < N) {
         for (int64_t i = 0; i < cols; ++i) dst[i] = out.relu && src[i] < T(0) ? T(0) : src[i];
         continue;

@@ -27,12 +27,15 @@ struct FlatConv {
 // flat rows' meaningful columns), planes `plane` apart, through torch.relu's rule when `relu`.
 // With pool 2 (float only) they are rows of max_pool2d(·, 2)'s result instead, pooled after the
 // ReLU: the convolution's rows [2·r0, 2·r1) are computed.
+// With a `gap` (pool 1 only) the rows are cols + gap apart and the gap after each row is zeroed:
+// the rows land inside the next convolution's padded input, the gaps being its pad columns.
 template <class T>
 struct DenseRows {
   T* data;
   int64_t cols, plane, r0, r1;
   bool relu;
   int64_t pool = 1;
+  int64_t gap = 0;
 };
 
 // Writes flat positions [from, to) of one padded plane: rows `cols` wide holding the data rows
