@@ -201,9 +201,7 @@ direct::FlatConv flat_grad_input(const ConvGeometry& g) { return flat_conv(g.o, 
 template <class T>
 void pad_planes(const T* src, int64_t count, int64_t h, int64_t w, T* dst, int64_t top, int64_t left, int64_t cols,
                 int64_t plane, const T* relu_result = nullptr) {
-  for (int64_t q = 0; q < count; ++q)
-    direct::pad_window(src + q * h * w, h, w, dst + q * plane, top, left, cols, 0, plane,
-               relu_result ? relu_result + q * h * w : nullptr);
+  direct::pad_window(src, dst, {count, h, w, plane, top, left, cols}, 0, plane, relu_result);
 }
 
 // Rows [r0, r1) · pool of the direct convolution read its padded input at flat positions
@@ -237,8 +235,7 @@ void conv_forward_direct(const T* x, const T* w, const T* b, T* y, const ConvGeo
       int64_t from, to;
       padded_window(g, f, pool, r0, r1, parts == 1, from, to);
       T* xp = xp_all ? xp_all + s * g.c * f.in_plane : scratch<T>(static_cast<size_t>(g.c * f.in_plane), 0);
-      for (int64_t c = 0; c < g.c; ++c)
-        direct::pad_window(x + (s * g.c + c) * g.h * g.w, g.h, g.w, xp + c * f.in_plane, g.pt, g.pl, f.wp, from, to);
+      direct::pad_window(x + s * g.c * g.h * g.w, xp, {g.c, g.h, g.w, f.in_plane, g.pt, g.pl, f.wp}, from, to);
       direct::conv_flat(xp, w, b, yp, f, {y + s * g.o * rows * cols, cols, rows * cols, r0, r1, relu, pool});
     }
   });
@@ -268,11 +265,11 @@ void conv_block_forward(const T* x, const T* w1, const T* b1, const ConvGeometry
       const int64_t a0 = std::clamp<int64_t>(from_b / fb.wp - gb.pt, 0, ga.oh);
       const int64_t a1 = std::clamp<int64_t>((to_b - 1) / fb.wp - gb.pt + 1, a0, ga.oh);
       padded_window(ga, fa, 1, a0, a1, parts == 1, from_a, to_a);
-      for (int64_t c = 0; c < ga.c; ++c)
-        direct::pad_window(x + (s * ga.c + c) * ga.h * ga.w, ga.h, ga.w, xpa + c * fa.in_plane, ga.pt, ga.pl, fa.wp,
-                           from_a, to_a);
+      direct::pad_window(x + s * ga.c * ga.h * ga.w, xpa, {ga.c, ga.h, ga.w, fa.in_plane, ga.pt, ga.pl, fa.wp}, from_a,
+                         to_a);
       const int64_t first = (a0 + gb.pt) * fb.wp + gb.pl, last = (a1 + gb.pt) * fb.wp + gb.pl;
-      direct::conv_flat(xpa, w1, b1, flat, fa, {xpb + gb.pt * fb.wp + gb.pl, ga.ow, fb.in_plane, a0, a1, true, 1, fb.wp - ga.ow});
+      const direct::DenseRows<T> into_b{xpb + gb.pt * fb.wp + gb.pl, ga.ow, fb.in_plane, a0, a1, true, 1, fb.wp - ga.ow};
+      direct::conv_flat(xpa, w1, b1, flat, fa, into_b);
       const int64_t top_end = std::clamp(first, from_b, to_b), bottom = std::clamp(last, from_b, to_b);
       for (T* plane = xpb; plane < xpb + gb.c * fb.in_plane; plane += fb.in_plane) {  // the window's pad rows
         std::fill(plane + from_b, plane + top_end, T(0));

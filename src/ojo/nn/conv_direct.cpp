@@ -37,19 +37,27 @@ HWY_INLINE void ZeroRun(D d, T* dst, int64_t n, int64_t room) {
   if (i < n) hn::StoreU(zero, d, dst + n - N);
 }
 
-// dst[0, n) = src[0, n), zero where relu_result (if given) is ≤ 0; whole vectors, the last one
-// overlapping (dst and src are distinct).
+// Zeroes row[from, cols) with whole vectors that end by cols (cols ≥ N): they may reach back
+// before `from`, into elements written after.
 template <class D, class T = hn::TFromD<D>>
+HWY_INLINE void ZeroTail(D d, T* row, int64_t from, int64_t cols) {
+  const int64_t N = static_cast<int64_t>(hn::Lanes(d));
+  for (int64_t i = from; i < cols; i += N) hn::StoreU(hn::Zero(d), d, row + std::min(i, cols - N));
+}
+
+// dst[0, n) = src[0, n), zero where relu_result (if kMask) is ≤ 0; whole vectors, the last one
+// overlapping (dst and src are distinct).
+template <bool kMask, class D, class T = hn::TFromD<D>>
 HWY_INLINE void CopyRun(D d, const T* src, int64_t n, T* dst, const T* relu_result) {
   const int64_t N = static_cast<int64_t>(hn::Lanes(d));
   if (n < N) {
-    if (!relu_result) return hn::SafeCopyN(static_cast<size_t>(n), d, src, dst);
+    if (!kMask) return hn::SafeCopyN(static_cast<size_t>(n), d, src, dst);
     for (int64_t i = 0; i < n; ++i) dst[i] = relu_result[i] <= T(0) ? T(0) : src[i];
     return;
   }
   const auto put = [&](int64_t i) {
     auto v = hn::LoadU(d, src + i);
-    if (relu_result) v = hn::IfThenZeroElse(hn::Le(hn::LoadU(d, relu_result + i), hn::Zero(d)), v);
+    if (kMask) v = hn::IfThenZeroElse(hn::Le(hn::LoadU(d, relu_result + i), hn::Zero(d)), v);
     hn::StoreU(v, d, dst + i);
   };
   int64_t i = 0;
@@ -57,22 +65,59 @@ HWY_INLINE void CopyRun(D d, const T* src, int64_t n, T* dst, const T* relu_resu
   if (i < n) put(n - N);
 }
 
-template <class T>
-void PadWindow(const T* src, int64_t h, int64_t w, T* dst, int64_t top, int64_t left, int64_t cols, int64_t from,
-               int64_t to, const T* relu_result) {
+// One plane's [from, to): runs of zeros and data clipped to it, from data row r (one that starts
+// at or before `from`; an earlier one only costs empty rounds).
+template <bool kMask, class T>
+void PadClipped(const T* src, T* dst, const PaddedPlanes& p, int64_t from, int64_t to, int64_t r,
+                const T* relu_result) {
   const hn::ScalableTag<T> d;
   int64_t at = from;
-  // Data row r lies at [d0, d0 + w); the first one that can reach `from` (an earlier start only
-  // costs empty rounds).
-  for (int64_t r = std::clamp<int64_t>((from - left - w) / cols - top, 0, h); r < h; ++r) {
-    const int64_t d0 = (top + r) * cols + left, lo = std::max(d0, from), hi = std::min(d0 + w, to);
+  for (; r < p.h; ++r) {  // data row r lies at [d0, d0 + w)
+    const int64_t d0 = (p.top + r) * p.cols + p.left, lo = std::max(d0, from), hi = std::min(d0 + p.w, to);
     if (d0 >= to) break;
     if (hi <= lo) continue;
+    const int64_t s = r * p.w + (lo - d0);
     ZeroRun(d, dst + at, lo - at, to - at);
-    CopyRun(d, src + r * w + (lo - d0), hi - lo, dst + lo, relu_result ? relu_result + r * w + (lo - d0) : nullptr);
+    CopyRun<kMask>(d, src + s, hi - lo, dst + lo, kMask ? relu_result + s : nullptr);
     at = hi;
   }
   ZeroRun(d, dst + at, to - at, to - at);
+}
+
+// The data rows [first, last) whose whole padded rows lie in the window, if at least a vector
+// wide, are written row by row, pad columns first (their vectors may overlap the data written
+// after); PadClipped writes the rest of the window before and after them.
+template <bool kMask, class T>
+void PadPlanes(const T* src, T* dst, const PaddedPlanes& p, int64_t from, int64_t to, const T* relu_result) {
+  const hn::ScalableTag<T> d;
+  const int64_t N = static_cast<int64_t>(hn::Lanes(d));
+  int64_t first = p.h, last = p.h;
+  if (p.w >= N) {
+    first = std::clamp<int64_t>((from + p.cols - 1) / p.cols - p.top, 0, p.h);
+    last = std::clamp<int64_t>(to / p.cols - p.top, first, p.h);
+  }
+  const int64_t head_end = first < last ? (p.top + first) * p.cols : to;
+  const int64_t head_row = std::clamp<int64_t>((from - p.left - p.w) / p.cols - p.top, 0, p.h);
+  for (int64_t q = 0; q < p.count; ++q) {
+    const T* s = src + q * p.h * p.w;
+    const T* m = kMask ? relu_result + q * p.h * p.w : nullptr;
+    T* o = dst + q * p.plane;
+    PadClipped<kMask>(s, o, p, from, head_end, head_row, m);
+    if (first == last) continue;
+    for (int64_t r = first; r < last; ++r) {
+      T* row = o + (p.top + r) * p.cols;
+      ZeroRun(d, row, p.left, p.cols);
+      ZeroTail(d, row, p.left + p.w, p.cols);
+      CopyRun<kMask>(d, s + r * p.w, p.w, row + p.left, kMask ? m + r * p.w : nullptr);
+    }
+    PadClipped<kMask>(s, o, p, (p.top + last) * p.cols, to, last, m);
+  }
+}
+
+template <class T>
+void PadWindow(const T* src, T* dst, const PaddedPlanes& p, int64_t from, int64_t to, const T* relu_result) {
+  if (relu_result) return PadPlanes<true>(src, dst, p, from, to, relu_result);
+  PadPlanes<false>(src, dst, p, from, to, relu_result);
 }
 
 // Output channels [o, o + OB) at positions [p, p + XB·N). `packed` holds their weights tap by tap
@@ -291,13 +336,13 @@ double SumF32(const float* p, int64_t n) {
   return total;
 }
 
-void PadWindowF32(const float* src, int64_t h, int64_t w, float* dst, int64_t top, int64_t left, int64_t cols,
-                  int64_t from, int64_t to, const float* relu_result) {
-  PadWindow(src, h, w, dst, top, left, cols, from, to, relu_result);
+void PadWindowF32(const float* src, float* dst, const PaddedPlanes& p, int64_t from, int64_t to,
+                  const float* relu_result) {
+  PadWindow(src, dst, p, from, to, relu_result);
 }
-void PadWindowF64(const double* src, int64_t h, int64_t w, double* dst, int64_t top, int64_t left, int64_t cols,
-                  int64_t from, int64_t to, const double* relu_result) {
-  PadWindow(src, h, w, dst, top, left, cols, from, to, relu_result);
+void PadWindowF64(const double* src, double* dst, const PaddedPlanes& p, int64_t from, int64_t to,
+                  const double* relu_result) {
+  PadWindow(src, dst, p, from, to, relu_result);
 }
 void ConvFlatF32(const float* xp, const float* w, const float* bias, float* y, const FlatConv& f,
                  const DenseRows<float>& out) {
@@ -334,13 +379,13 @@ double sum_to_double(const double* p, int64_t n) {
   return total;
 }
 
-void pad_window(const float* src, int64_t h, int64_t w, float* dst, int64_t top, int64_t left, int64_t cols,
-                int64_t from, int64_t to, const float* relu_result) {
-  HWY_DYNAMIC_DISPATCH(PadWindowF32)(src, h, w, dst, top, left, cols, from, to, relu_result);
+void pad_window(const float* src, float* dst, const PaddedPlanes& p, int64_t from, int64_t to,
+                const float* relu_result) {
+  HWY_DYNAMIC_DISPATCH(PadWindowF32)(src, dst, p, from, to, relu_result);
 }
-void pad_window(const double* src, int64_t h, int64_t w, double* dst, int64_t top, int64_t left, int64_t cols,
-                int64_t from, int64_t to, const double* relu_result) {
-  HWY_DYNAMIC_DISPATCH(PadWindowF64)(src, h, w, dst, top, left, cols, from, to, relu_result);
+void pad_window(const double* src, double* dst, const PaddedPlanes& p, int64_t from, int64_t to,
+                const double* relu_result) {
+  HWY_DYNAMIC_DISPATCH(PadWindowF64)(src, dst, p, from, to, relu_result);
 }
 void conv_flat(const float* xp, const float* w, const float* bias, float* flat, const FlatConv& f,
                const DenseRows<float>& out) {

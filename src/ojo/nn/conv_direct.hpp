@@ -38,14 +38,21 @@ struct DenseRows {
   int64_t gap = 0;
 };
 
-// Writes flat positions [from, to) of one padded plane: rows `cols` wide holding the data rows
-// {h, w} from row `top`, column `left`, and zeros everywhere else (written only where no data goes).
-// With `relu_result` (laid out as src) a data element is copied only where the result is above zero
-// or NaN, zero elsewhere: ReLU's backward, for conv2d_relu's grad_output.
-void pad_window(const float* src, int64_t h, int64_t w, float* dst, int64_t top, int64_t left, int64_t cols,
-                int64_t from, int64_t to, const float* relu_result = nullptr);
-void pad_window(const double* src, int64_t h, int64_t w, double* dst, int64_t top, int64_t left, int64_t cols,
-                int64_t from, int64_t to, const double* relu_result = nullptr);
+// `count` consecutive data planes {h, w} and the flat padded planes they go to, `plane` elements
+// apart, whose rows are `cols` wide: data row r is padded row top + r, from column left.
+struct PaddedPlanes {
+  int64_t count, h, w;
+  int64_t plane, top, left, cols;
+};
+
+// Writes flat positions [from, to) of every padded plane: the data, and zeros everywhere else
+// (written only where no data goes). With `relu_result` (laid out as src) a data element is copied
+// only where the result is above zero or NaN, zero elsewhere: ReLU's backward, for conv2d_relu's
+// grad_output.
+void pad_window(const float* src, float* dst, const PaddedPlanes& p, int64_t from, int64_t to,
+                const float* relu_result = nullptr);
+void pad_window(const double* src, double* dst, const PaddedPlanes& p, int64_t from, int64_t to,
+                const double* relu_result = nullptr);
 
 // y[o][p] = bias[o] + Σ_c Σ_i Σ_j w[o][c][i][j] · xp[c][p + i·wp + j] for the positions of rows
 // of `out` (bias may be null), written to it. `flat` is per-thread staging of out_plane
