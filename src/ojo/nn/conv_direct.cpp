@@ -120,13 +120,15 @@ void PadWindow(const T* src, T* dst, const PaddedPlanes& p, int64_t from, int64_
   PadPlanes<false>(src, dst, p, from, to, relu_result);
 }
 
-// Output channels [o, o + OB) at positions [p, p + XB·N). `packed` holds their weights tap by tap
-// ({k, OB}: the OB weights broadcast together are adjacent). KW > 0 fixes the kernel width at
-// compile time (the guide's 3×3), 0 reads it from f.
-template <int OB, int XB, int KW, class D, class T = hn::TFromD<D>>
-HWY_INLINE void ForwardTile(D d, const T* xp, const T* packed, const T* bias, T* y, const FlatConv& f, int64_t p) {
+// Output channels [o, o + OB) at XB vectors of positions, the first at flat position p, the
+// others `apart` after each other: sums from the bias, handed to put(ob, xb, sums). `packed` holds
+// the channels' weights tap by tap ({k, OB}: the OB weights broadcast together are adjacent).
+// KW > 0 fixes the kernel width at compile time (the guide's 3×3), 0 reads it from f.
+template <int OB, int XB, int KW, class D, class Put, class T = hn::TFromD<D>>
+HWY_INLINE void ForwardTile(D d, const T* xp, const T* packed, const T* bias, const FlatConv& f, int64_t p,
+                            int64_t apart, const Put& put) {
   using V = hn::Vec<D>;
-  const int64_t N = static_cast<int64_t>(hn::Lanes(d)), kw = KW > 0 ? KW : f.kw;
+  const int64_t kw = KW > 0 ? KW : f.kw;
   V acc[OB][XB];
   for (int ob = 0; ob < OB; ++ob)
     for (int xb = 0; xb < XB; ++xb) acc[ob][xb] = hn::Set(d, bias ? bias[ob] : T(0));
@@ -136,7 +138,7 @@ HWY_INLINE void ForwardTile(D d, const T* xp, const T* packed, const T* bias, T*
       const T* wr = packed + (c * f.kh + i) * kw * OB;
       for (int64_t j = 0; j < kw; ++j) {
         V v[XB];
-        for (int xb = 0; xb < XB; ++xb) v[xb] = hn::LoadU(d, row + j + xb * N);
+        for (int xb = 0; xb < XB; ++xb) v[xb] = hn::LoadU(d, row + j + xb * apart);
         for (int ob = 0; ob < OB; ++ob) {
           const V wv = hn::Set(d, wr[j * OB + ob]);
           for (int xb = 0; xb < XB; ++xb) acc[ob][xb] = hn::MulAdd(wv, v[xb], acc[ob][xb]);
@@ -144,28 +146,56 @@ HWY_INLINE void ForwardTile(D d, const T* xp, const T* packed, const T* bias, T*
       }
     }
   for (int ob = 0; ob < OB; ++ob)
-    for (int xb = 0; xb < XB; ++xb) hn::StoreU(acc[ob][xb], d, y + ob * f.out_plane + p + xb * N);
+    for (int xb = 0; xb < XB; ++xb) put(ob, xb, acc[ob][xb]);
 }
 
-// Positions [p, end) of output channels [o, o + OB): pairs of vectors, then single ones.
+// Positions [p, end) of output channels [o, o + OB) into the staging planes y: pairs of vectors,
+// the last one single where one vector reaches the end.
 template <int OB, int KW, class D, class T = hn::TFromD<D>>
 HWY_INLINE void ForwardChannels(D d, const T* xp, const T* packed, const T* bias, T* y, const FlatConv& f, int64_t p,
                                 int64_t end) {
   const int64_t N = static_cast<int64_t>(hn::Lanes(d));
-  for (; p + 2 * N <= end; p += 2 * N) ForwardTile<OB, 2, KW>(d, xp, packed, bias, y, f, p);
-  for (; p < end; p += N) ForwardTile<OB, 1, KW>(d, xp, packed, bias, y, f, p);
+  for (; p < end; p += 2 * N) {
+    const auto put = [&](int ob, int xb, hn::Vec<D> sums) { hn::StoreU(sums, d, y + ob * f.out_plane + p + xb * N); };
+    if (p + N < end) ForwardTile<OB, 2, KW>(d, xp, packed, bias, f, p, N, put);
+    else ForwardTile<OB, 1, KW>(d, xp, packed, bias, f, p, N, put);
+  }
+}
+
+// Row r of output channels [o, o + OB) straight into the result rows `dst` (channel o's, planes
+// out.plane apart), through ReLU when asked: vectors of columns in pairs, the last one ending at
+// the row's end and overlapping the one before (its elements get the same sums). Needs cols ≥ N.
+template <int OB, int KW, class D, class T = hn::TFromD<D>>
+HWY_INLINE void ForwardRow(D d, const T* xp, const T* packed, const T* bias, const FlatConv& f, const DenseRows<T>& out,
+                           int64_t r, T* dst) {
+  const int64_t N = static_cast<int64_t>(hn::Lanes(d)), cols = out.cols;
+  for (int64_t x = 0; x < cols; x += 2 * N) {
+    const int64_t second = std::min(x + N, cols - N);  // the pair's second vector
+    const auto put = [&](int ob, int xb, hn::Vec<D> sums) {
+      if (out.relu) sums = hn::IfThenZeroElse(hn::Lt(sums, hn::Zero(d)), sums);  // NaN is not below zero
+      hn::StoreU(sums, d, dst + ob * out.plane + (xb ? second : x));
+    };
+    if (x + N < cols) ForwardTile<OB, 2, KW>(d, xp, packed, bias, f, r * f.wp + x, second - x, put);
+    else ForwardTile<OB, 1, KW>(d, xp, packed, bias, f, r * f.wp + cols - N, 0, put);
+  }
+}
+
+// Calls body(std::integral_constant<int, OB>) for a block of ob output channels (1 to 5).
+template <class Body>
+HWY_INLINE void WithChannelBlock(int64_t ob, const Body& body) {
+  switch (ob) {
+    case 5: return body(std::integral_constant<int, 5>());
+    case 4: return body(std::integral_constant<int, 4>());
+    case 3: return body(std::integral_constant<int, 3>());
+    case 2: return body(std::integral_constant<int, 2>());
+    default: return body(std::integral_constant<int, 1>());
+  }
 }
 
 template <int KW, class D, class T = hn::TFromD<D>>
 HWY_INLINE void ForwardBlock(D d, int64_t ob, const T* xp, const T* packed, const T* bias, T* y, const FlatConv& f,
                              int64_t p, int64_t end) {
-  switch (ob) {
-    case 5: return ForwardChannels<5, KW>(d, xp, packed, bias, y, f, p, end);
-    case 4: return ForwardChannels<4, KW>(d, xp, packed, bias, y, f, p, end);
-    case 3: return ForwardChannels<3, KW>(d, xp, packed, bias, y, f, p, end);
-    case 2: return ForwardChannels<2, KW>(d, xp, packed, bias, y, f, p, end);
-    default: return ForwardChannels<1, KW>(d, xp, packed, bias, y, f, p, end);
-  }
+  WithChannelBlock(ob, [&](auto OB) { ForwardChannels<OB(), KW>(d, xp, packed, bias, y, f, p, end); });
 }
 
 // Output channels go in blocks of 5 when that divides them evenly (TinyVGG's 10), else 4.
@@ -212,20 +242,54 @@ void PoolRows(const T* flat, const FlatConv& f, const DenseRows<T>& out, int64_t
   }
 }
 
+// The weights {outs, k} in the tiles' order: per block of output channels, tap by tap, the
+// block's weights of one tap adjacent. Per thread, reused.
+template <class T>
+const T* PackWeights(const T* w, int64_t outs, int64_t k) {
+  thread_local std::vector<T> packed;
+  packed.resize(static_cast<size_t>(outs * k));
+  const int64_t block = ChannelBlock(outs);
+  for (int64_t o = 0; o < outs; o += block) {
+    const int64_t ob = std::min(block, outs - o);
+    for (int64_t t = 0; t < k; ++t)
+      for (int64_t b = 0; b < ob; ++b) packed[o * k + t * ob + b] = w[(o + b) * k + t];
+  }
+  return packed.data();
+}
+
+// Unpooled rows straight from the tiles, row by row (ForwardRow): with few taps per output (a
+// first layer's one or three channels) staging and copying cost as much as the sums themselves.
+template <class T>
+void ConvRows(const T* xp, const T* w, const T* bias, const FlatConv& f, const DenseRows<T>& out) {
+  const hn::ScalableTag<T> d;
+  const int64_t N = static_cast<int64_t>(hn::Lanes(d)), k = f.channels * f.kh * f.kw, block = ChannelBlock(f.outs);
+  const int64_t step = out.cols + out.gap;
+  const T* packed = PackWeights(w, f.outs, k);
+  for (int64_t r = out.r0; r < out.r1; ++r) {
+    for (int64_t o = 0; o < f.outs && out.gap > 0; ++o)  // before the row: see CropRows
+      for (int64_t i = out.cols; i < step; i += N)
+        hn::StoreU(hn::Zero(d), d, out.data + o * out.plane + r * step + std::min(i, step - N));
+    for (int64_t o = 0; o < f.outs; o += block)
+      WithChannelBlock(std::min(block, f.outs - o), [&](auto OB) {
+        T* dst = out.data + o * out.plane + r * step;
+        const T* bo = bias ? bias + o : nullptr;
+        if (f.kw == 3) ForwardRow<OB(), 3>(d, xp, packed + o * k, bo, f, out, r, dst);
+        else ForwardRow<OB(), 0>(d, xp, packed + o * k, bo, f, out, r, dst);
+      });
+  }
+}
+
 // Blocks of positions outside, output-channel blocks inside: the block of input stays in cache
 // while every output channel is computed from it, and the rows it completes are copied out.
 template <class T>
 void ConvFlat(const T* xp, const T* w, const T* bias, T* y, const FlatConv& f, const DenseRows<T>& out) {
   const hn::ScalableTag<T> d;
-  constexpr int64_t kBlock = 256;
+  constexpr int64_t kBlock = 256, kRowsMaxTaps = 27;
   const int64_t k = f.channels * f.kh * f.kw, block = ChannelBlock(f.outs);
-  thread_local std::vector<T> packed;
-  packed.resize(static_cast<size_t>(f.outs * k));
-  for (int64_t o = 0; o < f.outs; o += block) {
-    const int64_t ob = std::min(block, f.outs - o);
-    for (int64_t t = 0; t < k; ++t)
-      for (int64_t b = 0; b < ob; ++b) packed[o * k + t * ob + b] = w[(o + b) * k + t];
-  }
+  if (out.pool == 1 && k <= kRowsMaxTaps && out.cols >= static_cast<int64_t>(hn::Lanes(d)) &&
+      out.cols + out.gap >= static_cast<int64_t>(hn::Lanes(d)))
+    return ConvRows(xp, w, bias, f, out);
+  const T* packed = PackWeights(w, f.outs, k);
   const int64_t begin = out.r0 * out.pool * f.wp / kFlatPad * kFlatPad, end = out.r1 * out.pool * f.wp;
   // Output row r is complete once the flat positions below `ready(r)` are.
   const auto ready = [&](int64_t r) { return ((r + 1) * out.pool - 1) * f.wp + out.cols * out.pool; };
@@ -235,8 +299,8 @@ void ConvFlat(const T* xp, const T* w, const T* bias, T* y, const FlatConv& f, c
     for (int64_t o = 0; o < f.outs; o += block) {
       const int64_t ob = std::min(block, f.outs - o);
       const T* bo = bias ? bias + o : nullptr;
-      if (f.kw == 3) ForwardBlock<3>(d, ob, xp, packed.data() + o * k, bo, y + o * f.out_plane, f, p0, p1);
-      else ForwardBlock<0>(d, ob, xp, packed.data() + o * k, bo, y + o * f.out_plane, f, p0, p1);
+      if (f.kw == 3) ForwardBlock<3>(d, ob, xp, packed + o * k, bo, y + o * f.out_plane, f, p0, p1);
+      else ForwardBlock<0>(d, ob, xp, packed + o * k, bo, y + o * f.out_plane, f, p0, p1);
     }
     int64_t last = row;
     while (last < out.r1 && ready(last) <= p1) ++last;
