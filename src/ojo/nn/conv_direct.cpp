@@ -5,7 +5,9 @@
 // Grad weight: a tile of OB output channels × KB taps (c, i, j), accumulated over all samples and
 // positions in vector lanes and reduced once at the end.
 #include <algorithm>
+#include <array>
 #include <cstddef>
+#include <cstring>
 #include <type_traits>
 #include <vector>
 
@@ -243,18 +245,30 @@ void PoolRows(const T* flat, const FlatConv& f, const DenseRows<T>& out, int64_t
 }
 
 // The weights {outs, k} in the tiles' order: per block of output channels, tap by tap, the
-// block's weights of one tap adjacent. Per thread, reused.
+// block's weights of one tap adjacent. Packing is a scalar transpose that costs as much as a
+// small layer's sums, so each thread keeps the last few packings with a copy of their weights and
+// reuses one whose copy has the same bits (a weight changed in place, by an optimizer step, no
+// longer matches and is packed again).
 template <class T>
 const T* PackWeights(const T* w, int64_t outs, int64_t k) {
-  thread_local std::vector<T> packed;
-  packed.resize(static_cast<size_t>(outs * k));
+  struct Packing {
+    std::vector<T> weights, packed;
+  };
+  thread_local std::array<Packing, 8> kept;
+  thread_local size_t next = 0;
+  const size_t n = static_cast<size_t>(outs * k);
+  for (const Packing& p : kept)
+    if (p.weights.size() == n && std::memcmp(p.weights.data(), w, n * sizeof(T)) == 0) return p.packed.data();
+  Packing& p = kept[next++ % kept.size()];
+  p.weights.assign(w, w + n);
+  p.packed.resize(n);
   const int64_t block = ChannelBlock(outs);
   for (int64_t o = 0; o < outs; o += block) {
     const int64_t ob = std::min(block, outs - o);
     for (int64_t t = 0; t < k; ++t)
-      for (int64_t b = 0; b < ob; ++b) packed[o * k + t * ob + b] = w[(o + b) * k + t];
+      for (int64_t b = 0; b < ob; ++b) p.packed[o * k + t * ob + b] = w[(o + b) * k + t];
   }
-  return packed.data();
+  return p.packed.data();
 }
 
 // Unpooled rows straight from the tiles, row by row (ForwardRow): with few taps per output (a
