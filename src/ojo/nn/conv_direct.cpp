@@ -216,8 +216,7 @@ HWY_INLINE void CropRows(D d, const T* flat, const FlatConv& f, const DenseRows<
       const T* src = flat + o * f.out_plane + r * f.wp;
       T* dst = out.data + o * out.plane + r * step;
       if (step < N) std::fill(dst + cols, dst + step, T(0));
-      else
-        for (int64_t i = cols; i < step; i += N) hn::StoreU(zero, d, dst + std::min(i, step - N));
+      else ZeroTail(d, dst, cols, step);
       if (cols < N) {
         for (int64_t i = 0; i < cols; ++i) dst[i] = out.relu && src[i] < T(0) ? T(0) : src[i];
         continue;
@@ -276,13 +275,11 @@ const T* PackWeights(const T* w, int64_t outs, int64_t k) {
 template <class T>
 void ConvRows(const T* xp, const T* w, const T* bias, const FlatConv& f, const DenseRows<T>& out) {
   const hn::ScalableTag<T> d;
-  const int64_t N = static_cast<int64_t>(hn::Lanes(d)), k = f.channels * f.kh * f.kw, block = ChannelBlock(f.outs);
-  const int64_t step = out.cols + out.gap;
+  const int64_t k = f.channels * f.kh * f.kw, block = ChannelBlock(f.outs), step = out.cols + out.gap;
   const T* packed = PackWeights(w, f.outs, k);
   for (int64_t r = out.r0; r < out.r1; ++r) {
     for (int64_t o = 0; o < f.outs && out.gap > 0; ++o)  // before the row: see CropRows
-      for (int64_t i = out.cols; i < step; i += N)
-        hn::StoreU(hn::Zero(d), d, out.data + o * out.plane + r * step + std::min(i, step - N));
+      ZeroTail(d, out.data + o * out.plane + r * step, out.cols, step);
     for (int64_t o = 0; o < f.outs; o += block)
       WithChannelBlock(std::min(block, f.outs - o), [&](auto OB) {
         T* dst = out.data + o * out.plane + r * step;
