@@ -59,6 +59,9 @@ void pad_window(const double* src, double* dst, const PaddedPlanes& p, int64_t f
 // elements per output plane; each block of positions is copied out while it is still in cache. The
 // vector tiles start at a multiple of kFlatPad at or before the first convolution row and read xp
 // up to round_up(end·wp, kFlatPad) + (kh−1)·wp + kw − 1, `end` the row after the last.
+// Unpooled outputs with at most 27 taps (channels·kh·kw) and rows at least a vector wide skip the
+// staging: each row goes from the registers into `out` (same sums, same bits), reading only the
+// meaningful columns of its input rows.
 void conv_flat(const float* xp, const float* w, const float* bias, float* flat, const FlatConv& f,
                const DenseRows<float>& out);
 void conv_flat(const double* xp, const double* w, const double* bias, double* flat, const FlatConv& f,
