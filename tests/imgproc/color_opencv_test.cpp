@@ -139,6 +139,30 @@ TEST(CvtColorAllColours, EveryHighwayTargetThisCpuRuns) {
   hwy::SetSupportedTargetsForTest(0);
 }
 
+// RGB <-> BGR, gray -> colour and 3 -> 4 channels run in 16-pixel groups, 128 or 256 bits at a
+// time depending on the target, and outputs of 16 MiB and more are written with streaming stores:
+// a photo and a 3001x1999 enlargement of it (odd pixel count: a scalar tail), every target.
+TEST(CvtColorShuffles, EveryHighwayTargetPhotoAndLargeImage) {
+  const Tensor rgb = photo("coffee.png"), gray = photo("camera.png", 1);
+  cv::Mat big_rgb, big_gray;
+  cv::resize(to_cv(rgb), big_rgb, cv::Size(3001, 1999), 0, 0, cv::INTER_LINEAR);
+  cv::resize(to_cv(gray), big_gray, cv::Size(3001, 1999), 0, 0, cv::INTER_LINEAR);
+  const Tensor large_rgb = from_cv(big_rgb), large_gray = from_cv(big_gray);
+  const int colour_codes[] = {COLOR_RGB2BGR, COLOR_BGR2RGB, COLOR_RGB2RGBA, COLOR_BGR2RGBA};
+  const int gray_codes[] = {COLOR_GRAY2RGB, COLOR_GRAY2BGRA};
+  for (int code : colour_codes) expect_exact(large_rgb, code, "3001x1999, best target");
+  for (int code : gray_codes) expect_exact(large_gray, code, "3001x1999, best target");
+  for (int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    hwy::SetSupportedTargetsForTest(target);
+    const std::string label = std::string("Highway target ") + hwy::TargetName(target);
+    for (int code : colour_codes)
+      for (const Tensor* img : {&rgb, &large_rgb}) expect_exact_big(*img, code, label);
+    for (int code : gray_codes)
+      for (const Tensor* img : {&gray, &large_gray}) expect_exact_big(*img, code, label);
+  }
+  hwy::SetSupportedTargetsForTest(0);
+}
+
 // --- photos and views ---
 TEST(CvtColorPhotos, EveryCodeOnAstronautChelseaCoffee) {
   for (const char* name : {"astronaut.png", "chelsea.png", "coffee.png"}) {

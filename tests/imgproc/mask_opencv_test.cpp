@@ -405,6 +405,32 @@ TEST(Channels, LargeMergeMatchesOpenCV) {
   }
 }
 
+// 3 channels are (de)interleaved in 16-pixel groups, 128 or 256 bits at a time depending on the
+// target; split streams outputs of 16 MiB and more (3001x1999x3 here, an odd pixel count).
+TEST(Channels, SplitAndMergeEveryHighwayTargetAndLargeImage) {
+  cv::Mat big;
+  cv::resize(to_cv(photo("coffee.png")), big, cv::Size(3001, 1999), 0, 0, cv::INTER_LINEAR);
+  const Tensor small = photo("chelsea.png"), large = from_cv(big);
+  auto check = [](const Tensor& img, const std::string& label) {
+    std::vector<cv::Mat> planes;
+    cv::split(to_cv(img), planes);
+    const std::vector<Tensor> got = split(img);
+    ASSERT_EQ(got.size(), planes.size());
+    for (size_t c = 0; c < planes.size(); ++c) expect_equal_images(got[c], planes[c], label + " split " + std::to_string(c));
+    cv::Mat merged;
+    cv::merge(planes, merged);
+    expect_equal_images(merge(got), merged, label + " merge");
+  };
+  at_threads([&] { check(large, "3001x1999, best target"); });
+  for (int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    hwy::SetSupportedTargetsForTest(target);
+    const std::string label = std::string("Highway target ") + hwy::TargetName(target);
+    check(small, label);
+    check(large, label);
+  }
+  hwy::SetSupportedTargetsForTest(0);
+}
+
 TEST(Channels, ViewsMixedInputsAndOtherDtypes) {
   const Tensor rgb = photo("chelsea.png");
   const Tensor view = rgb.index({Slice(None, None, -1), Slice(3, 40)});

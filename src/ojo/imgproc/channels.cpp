@@ -8,6 +8,7 @@
 #include "mask_kernels.hpp"
 #include "ojo/core/parallel.hpp"
 #include "ojo/imgproc/border.hpp"
+#include "streaming.hpp"
 
 namespace ojo {
 namespace {
@@ -80,12 +81,16 @@ std::vector<Tensor> split_impl(const Tensor& img, bool fast) {
     const E* ps = static_cast<const E*>(s.raw_data());
     std::vector<E*> planes;
     for (auto& t : out) planes.push_back(static_cast<E*>(t.raw_data()));
-    parallel_for(0, h * w, 1 << 16, [&](int64_t p0, int64_t p1) {
+    // Chunks of whole 64-pixel blocks keep each chunk's planes 64-byte aligned, for streaming.
+    const int64_t pixels = h * w, block = 64;
+    const bool stream = imgproc_detail::stream_output(pixels * cn);
+    parallel_for(0, (pixels + block - 1) / block, 1 << 10, [&](int64_t b0, int64_t b1) {
+      const int64_t p0 = b0 * block, p1 = std::min(pixels, b1 * block);
       int64_t done = 0;
       if constexpr (sizeof(E) == 1) {
         uint8_t* shifted[4];
         for (int64_t c = 0; c < cn && c < 4; ++c) shifted[c] = planes[c] + p0;
-        done = mask_detail::split_u8_fast(ps + p0 * cn, shifted, p1 - p0, cn);
+        done = mask_detail::split_u8_fast(ps + p0 * cn, shifted, p1 - p0, cn, stream);
       }
       deinterleave(ps, planes.data(), h * w, cn, p0 + done, p1);
     });
@@ -136,9 +141,9 @@ Tensor merge_impl(const std::vector<Tensor>& channels, bool fast) {
     E* pd = static_cast<E*>(out.raw_data());
     const bool all_planes = std::all_of(plane_cn.begin(), plane_cn.end(), [](int64_t k) { return k == 1; });
     // Chunks start on 64-pixel blocks, so every chunk's destination stays 64-byte aligned (Tensor
-    // storage is) and may be streamed; streaming pays once the output outgrows the L2 cache.
+    // storage is) and may be streamed.
     const int64_t pixels = h * w, block = 64;
-    const bool stream = pixels * cn >= (int64_t{1} << 20);
+    const bool stream = pixels * cn >= imgproc_detail::kMergeStreamBytes;
     parallel_for(0, (pixels + block - 1) / block, 1 << 10, [&](int64_t b0, int64_t b1) {
       const int64_t p0 = b0 * block, p1 = std::min(pixels, b1 * block);
       int64_t done = 0;

@@ -9,6 +9,7 @@
 
 #include "color_kernels.hpp"
 #include "ojo/core/parallel.hpp"
+#include "streaming.hpp"
 
 namespace ojo {
 namespace {
@@ -172,11 +173,6 @@ void fast_row_u8(const uint8_t* src, uint8_t* dst, int64_t n, const Conversion& 
     case Kind::from_hsv: return color_detail::hsv2rgb_row_u8_fast(src, dst, n, c);
     case Kind::to_hls: return color_detail::hls_row_u8_fast(src, dst, n, c);
     case Kind::from_hls: return color_detail::hls2rgb_row_u8_fast(src, dst, n, c);
-    case Kind::shuffle:
-    case Kind::from_gray: {
-      const int64_t done = color_detail::shuffle_row_u8_fast(src, dst, n, c.scn, c.dcn, c.swap);
-      return reference_row(src + done * c.scn, dst + done * c.dcn, n - done, c);
-    }
     default: return reference_row(src, dst, n, c);
   }
 }
@@ -195,12 +191,30 @@ void run_rows(const Tensor& src, Tensor& dst, const Conversion& c, bool parallel
   else body(0, h);
 }
 
+// Channel shuffles (and gray -> colour) are per pixel with no row tails, so the image is one run
+// of pixels, cut into chunks of whole 64-pixel blocks: each chunk's destination then starts
+// 64-byte aligned (as Tensor storage is), which streaming stores need.
+void run_shuffle_u8(const Tensor& src, Tensor& dst, const Conversion& c) {
+  const Tensor in = src.contiguous();
+  const int64_t pixels = in.size(0) * in.size(1), block = 64;
+  const bool stream = imgproc_detail::stream_output(pixels * c.dcn);
+  const uint8_t* s = in.data<uint8_t>();
+  uint8_t* d = dst.data<uint8_t>();
+  parallel_for(0, (pixels + block - 1) / block, 1024, [&](int64_t b0, int64_t b1) {
+    const int64_t p0 = b0 * block, p1 = std::min(pixels, b1 * block);
+    const int64_t done =
+        color_detail::shuffle_row_u8_fast(s + p0 * c.scn, d + p0 * c.dcn, p1 - p0, c.scn, c.dcn, c.swap, stream);
+    reference_row(s + (p0 + done) * c.scn, d + (p0 + done) * c.dcn, p1 - p0 - done, c);
+  });
+}
+
 Tensor convert(const Tensor& src, int code, int dstCn, bool fast) {
   Shape shape;
   const Conversion c = plan(src, code, dstCn, shape);
   Tensor dst = Tensor::empty(shape, src.dtype());
   if (src.dtype() == DType::u8) {
-    if (fast) run_rows<uint8_t>(src, dst, c, true, fast_row_u8);
+    if (fast && (c.kind == Kind::shuffle || c.kind == Kind::from_gray)) run_shuffle_u8(src, dst, c);
+    else if (fast) run_rows<uint8_t>(src, dst, c, true, fast_row_u8);
     else run_rows<uint8_t>(src, dst, c, false, reference_row<uint8_t>);
   } else {
     run_rows<float>(src, dst, c, fast, reference_row<float>);

@@ -21,9 +21,11 @@
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "../src/ojo/imgproc/color_fast.cpp"  // found through include/
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/cache_control.h>
 #include <hwy/highway.h>
 
 #include "color_kernels.hpp"
+#include "pixel_groups-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace ojo::color_detail::HWY_NAMESPACE {
@@ -72,12 +74,40 @@ int64_t GrayRowU8(const uint8_t* src, uint8_t* dst, int64_t n, int scn, int c0, 
 #endif
 }
 
+#if HWY_TARGET != HWY_SCALAR
+// RGB <-> BGR, gray -> RGB and RGB -> RGBA/BGRA in 16-pixel groups (pixel_groups-inl.h); -1 for
+// the other combinations.
+template <bool kStream>
+int64_t ShuffleGroups(const uint8_t* src, uint8_t* dst, int64_t n, int scn, int dcn, bool swap) {
+  namespace pg = pixel_groups::HWY_NAMESPACE;
+  constexpr int64_t G = pg::kGroupLanes;
+  int64_t i = 0;
+  if (scn == 3 && dcn == 3 && swap) {
+    for (; i + G <= n; i += G) pg::Swap3<kStream>(src + 3 * i, dst + 3 * i);
+  } else if (scn == 1 && dcn == 3) {
+    for (; i + G <= n; i += G) pg::Gray3<kStream>(hn::LoadU(pg::GroupTag(), src + i), dst + 3 * i);
+  } else if (scn == 3 && dcn == 4) {
+    const auto order = pg::Table(pixel_groups::kTables.widen[swap ? 1 : 0]);
+    const auto opaque = pg::Table(pixel_groups::kTables.alpha);
+    for (; 3 * (i + G / 4) + 4 <= 3 * n; i += G / 4) pg::Widen3To4<kStream>(src + 3 * i, dst + 4 * i, order, opaque);
+  } else {
+    return -1;
+  }
+  if (kStream) hwy::FlushStream();
+  return i;
+}
+#endif
+
 // Channel reorder / alpha add-drop (scn, dcn in {3, 4}), or gray -> 3/4 channels when scn == 1.
-int64_t ShuffleU8(const uint8_t* src, uint8_t* dst, int64_t n, int scn, int dcn, bool swap) {
+// `stream`: non-temporal stores where the group kernels run (dst aligned to 32 bytes).
+int64_t ShuffleU8(const uint8_t* src, uint8_t* dst, int64_t n, int scn, int dcn, bool swap, bool stream) {
 #if HWY_TARGET == HWY_SCALAR
-  (void)src, (void)dst, (void)n, (void)scn, (void)dcn, (void)swap;
+  (void)src, (void)dst, (void)n, (void)scn, (void)dcn, (void)swap, (void)stream;
   return 0;
 #else
+  const int64_t grouped = stream ? ShuffleGroups<true>(src, dst, n, scn, dcn, swap)
+                                 : ShuffleGroups<false>(src, dst, n, scn, dcn, swap);
+  if (grouped >= 0) return grouped;
   const hn::ScalableTag<uint8_t> d;
   const int64_t N = static_cast<int64_t>(hn::Lanes(d));
   const auto opaque = hn::Set(d, uint8_t{255});
@@ -295,8 +325,8 @@ HWY_EXPORT(Hsv2RgbU8);
 HWY_EXPORT(Rgb2HlsU8);
 HWY_EXPORT(Hls2RgbU8);
 
-int64_t shuffle_row_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, int scn, int dcn, bool swap) {
-  return HWY_DYNAMIC_DISPATCH(ShuffleU8)(src, dst, n, scn, dcn, swap);
+int64_t shuffle_row_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, int scn, int dcn, bool swap, bool stream) {
+  return HWY_DYNAMIC_DISPATCH(ShuffleU8)(src, dst, n, scn, dcn, swap, stream);
 }
 
 void gray_row_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, int scn, int c0, int c1, int c2) {

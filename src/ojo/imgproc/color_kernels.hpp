@@ -36,7 +36,9 @@ void hls2rgb_row_f32(const float* src, float* dst, int64_t n, const Conversion& 
 void gray_row_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, int scn, int c0, int c1, int c2);
 // Fast u8 channel shuffles (scn 3/4 -> dcn 3/4, optional swap of channels 0 and 2) and gray ->
 // colour (scn 1). Returns how many pixels it did; the caller finishes with the reference row.
-int64_t shuffle_row_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, int scn, int dcn, bool swap);
+// With `stream` (dst aligned to 64 bytes) the output goes out with non-temporal stores.
+int64_t shuffle_row_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, int scn, int dcn, bool swap,
+                            bool stream = false);
 // Fast u8 HSV/HLS rows (any hrange); same results as the rows above. The float-based ones run
 // Highway with hardware FMA (AVX2, AVX-512) and leave everything to the reference rows elsewhere.
 void hsv_row_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, const Conversion& c);

@@ -11,6 +11,7 @@
 #include <hwy/highway.h>
 
 #include "mask_kernels.hpp"
+#include "pixel_groups-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace ojo::mask_detail::HWY_NAMESPACE {
@@ -49,27 +50,65 @@ int64_t InRangeU8(const uint8_t* src, uint8_t* dst, int64_t n, int64_t cn, const
   return i;
 }
 
-int64_t SplitU8(const uint8_t* src, uint8_t* const* planes, int64_t n, int64_t cn) {
+#if HWY_TARGET != HWY_SCALAR
+// 3 channels in 16-pixel groups (pixel_groups-inl.h).
+template <bool kStream>
+int64_t Split3(const uint8_t* src, uint8_t* const* planes, int64_t n) {
+  namespace pg = pixel_groups::HWY_NAMESPACE;
+  constexpr int64_t G = pg::kGroupLanes;
+  uint8_t *p0 = planes[0], *p1 = planes[1], *p2 = planes[2];
+  int64_t i = 0;
+  for (; i + G <= n; i += G) {
+    pg::GroupVec a, b, c;
+    pg::Deinterleave3(src + 3 * i, a, b, c);
+    pg::Put<kStream>(a, p0 + i), pg::Put<kStream>(b, p1 + i), pg::Put<kStream>(c, p2 + i);
+  }
+  if (kStream) hwy::FlushStream();
+  return i;
+}
+
+template <bool kStream>
+int64_t Merge3(const uint8_t* const* planes, uint8_t* dst, int64_t n) {
+  namespace pg = pixel_groups::HWY_NAMESPACE;
+  constexpr int64_t G = pg::kGroupLanes;
+  const pg::GroupTag d;
+  const uint8_t *p0 = planes[0], *p1 = planes[1], *p2 = planes[2];
+  int64_t i = 0;
+  for (; i + G <= n; i += G)
+    pg::Interleave3<kStream>(hn::LoadU(d, p0 + i), hn::LoadU(d, p1 + i), hn::LoadU(d, p2 + i), dst + 3 * i);
+  if (kStream) hwy::FlushStream();
+  return i;
+}
+#endif
+
+// With `stream`, the planes (3 channels) or dst must be aligned to 32 bytes.
+int64_t SplitU8(const uint8_t* src, uint8_t* const* planes, int64_t n, int64_t cn, bool stream) {
+#if HWY_TARGET != HWY_SCALAR
+  if (cn == 3) return stream ? Split3<true>(src, planes, n) : Split3<false>(src, planes, n);
+#else
+  (void)stream;
+#endif
   const hn::ScalableTag<uint8_t> d;
   const int64_t N = static_cast<int64_t>(hn::Lanes(d));
   int64_t i = 0;
-  if (cn != 3 && cn != 4) return 0;
+  if (cn != 4) return 0;
   for (; i + N <= n; i += N) {
     hn::Vec<decltype(d)> a, b, c, e;
-    if (cn == 3) hn::LoadInterleaved3(d, src + i * 3, a, b, c);
-    else hn::LoadInterleaved4(d, src + i * 4, a, b, c, e);
+    hn::LoadInterleaved4(d, src + i * 4, a, b, c, e);
     hn::StoreU(a, d, planes[0] + i);
     hn::StoreU(b, d, planes[1] + i);
     hn::StoreU(c, d, planes[2] + i);
-    if (cn == 4) hn::StoreU(e, d, planes[3] + i);
+    hn::StoreU(e, d, planes[3] + i);
   }
   return i;
 }
 
-// With `stream`, each interleaved group goes through an aligned stack buffer (L1) and then to dst
-// with non-temporal stores: a destination larger than the caches is then not read for ownership
-// first, which halves its memory traffic. dst must be aligned to the vector size then.
+// 4 channels with `stream`: each interleaved group goes through an aligned stack buffer (L1) and
+// then to dst with non-temporal stores (dst aligned to the vector size).
 int64_t MergeU8(const uint8_t* const* planes, uint8_t* dst, int64_t n, int64_t cn, bool stream) {
+#if HWY_TARGET != HWY_SCALAR
+  if (cn == 3) return stream ? Merge3<true>(planes, dst, n) : Merge3<false>(planes, dst, n);
+#endif
   const hn::ScalableTag<uint8_t> d;
   const int64_t N = static_cast<int64_t>(hn::Lanes(d));
   int64_t i = 0;
@@ -156,8 +195,8 @@ int64_t bit_u8_fast(int op, const uint8_t* a, const uint8_t* b, uint8_t* dst, in
 int64_t setto_u8_fast(uint8_t* row, const uint8_t* mask, int64_t n, int64_t cn, const uint8_t* colour) {
   return HWY_DYNAMIC_DISPATCH(SetToU8)(row, mask, n, cn, colour);
 }
-int64_t split_u8_fast(const uint8_t* src, uint8_t* const* planes, int64_t n, int64_t cn) {
-  return HWY_DYNAMIC_DISPATCH(SplitU8)(src, planes, n, cn);
+int64_t split_u8_fast(const uint8_t* src, uint8_t* const* planes, int64_t n, int64_t cn, bool stream) {
+  return HWY_DYNAMIC_DISPATCH(SplitU8)(src, planes, n, cn, stream);
 }
 int64_t merge_u8_fast(const uint8_t* const* planes, uint8_t* dst, int64_t n, int64_t cn, bool stream) {
   return HWY_DYNAMIC_DISPATCH(MergeU8)(planes, dst, n, cn, stream);

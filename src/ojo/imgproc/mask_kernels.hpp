@@ -11,9 +11,9 @@ namespace ojo::mask_detail {
 int64_t inrange_u8_fast(const uint8_t* src, uint8_t* dst, int64_t n, int64_t cn, const uint8_t* lo, const uint8_t* hi);
 
 // u8 split / merge of 3 or 4 interleaved channels (others return 0): pixels [0, done) of n.
-int64_t split_u8_fast(const uint8_t* src, uint8_t* const* planes, int64_t n, int64_t cn);
-// merge with stream = true writes dst with non-temporal stores (dst aligned to 64 bytes): for
-// outputs larger than the caches.
+// With stream = true the output (split: 3-channel planes only) is written with non-temporal
+// stores, aligned to 64 bytes: for outputs larger than the caches (streaming.hpp).
+int64_t split_u8_fast(const uint8_t* src, uint8_t* const* planes, int64_t n, int64_t cn, bool stream = false);
 int64_t merge_u8_fast(const uint8_t* const* planes, uint8_t* dst, int64_t n, int64_t cn, bool stream = false);
 
 // setTo on `n` contiguous u8 pixels of `cn` channels (1, 3 or 4; others return 0): pixel i takes
