@@ -174,6 +174,25 @@ TEST(MedianBlurOpenCV, Uint8Ksizes3To9GrayAndRgb) {
     }
 }
 
+// ksize 3 and 5 read the interior of each row in place and its ends from replicated copies of at
+// least 64 bytes' worth of pixels; the widths here put the two ends apart, overlapping, and
+// covering the whole row, with vector tails of every length.
+TEST(MedianBlurOpenCV, WidthsAroundTheVectorAndEndSizes) {
+  for (bool gray : {true, false})
+    for (int w : {2, 3, 4, 5, 31, 33, 63, 64, 65, 66, 67, 69, 100, 129, 130, 131, 133, 200}) {
+      const Tensor img = photo("astronaut.png", gray, w, 9);
+      for (DType t : {DType::u8, DType::f32})
+        for (int k : {3, 5}) {
+          SCOPED_TRACE(std::string(gray ? "gray" : "rgb") + " width " + std::to_string(w) + " " + dtype_name(t) +
+                       " ksize " + std::to_string(k));
+          const Tensor conv = img.to(t);
+          cv::Mat expected;
+          cv::medianBlur(to_cv(conv), expected, k);
+          ASSERT_TRUE(close_to(at_1_and_2_threads([&] { return medianBlur(conv, k); }), expected, 0));
+        }
+    }
+}
+
 TEST(MedianBlurOpenCV, ReferenceAndOtherDtypes) {
   for (const auto& [name, img] : small_images()) {
     for (int k : {3, 5, 7}) {

@@ -28,29 +28,62 @@ OJO_CLONES void compare_exchange(T* __restrict lo, T* __restrict hi, int64_t n) 
   }
 }
 
+// Medians of m consecutive elements: out[x] = median over i, j < ksize of rows[i][x + j*C]. Vectors
+// of whole windows first; the elements left over go through the network with rows as wires.
+template <class T>
+void median_elements(const T* const* rows, T* out, int64_t m, int64_t C, int ksize) {
+  const int nw = ksize * ksize;
+  const Network& net = ksize == 3 ? median_detail::kMedian9 : median_detail::kMedian25;
+  const int64_t x0 = median_detail::median_row_fast(rows, out, m, C, ksize), left = m - x0;
+  if (left == 0) return;
+  thread_local std::vector<T> wires;
+  wires.resize(static_cast<size_t>(nw * left));
+  for (int i = 0; i < ksize; ++i)
+    for (int j = 0; j < ksize; ++j)
+      std::copy(rows[i] + j * C + x0, rows[i] + j * C + m, wires.data() + (i * ksize + j) * left);
+  for (int k = 0; k < net.size; ++k)
+    compare_exchange(wires.data() + net.cmp[k].lo * left, wires.data() + net.cmp[k].hi * left, left);
+  std::copy(wires.data() + (nw / 2) * left, wires.data() + (nw / 2 + 1) * left, out + x0);
+}
+
+// Pixels whose window lies inside the row read the source rows in place (the rows above and below
+// clamped, BORDER_REPLICATE); each end of the row is done from replicated copies of its first (last)
+// `edge` pixels' windows, enough for whole vectors. (Copying every row into a padded buffer first
+// cost a third of the time on RGB rows: the copies' destinations are misaligned by r*C bytes.)
 template <class T>
 void median_network_rows(const Tensor& in, Tensor& dst, int64_t H, int64_t W, int64_t C, int ksize) {
-  const int r = ksize / 2, nw = ksize * ksize;
-  const Network& net = ksize == 3 ? median_detail::kMedian9 : median_detail::kMedian25;
-  const int64_t n = W * C;
-  const std::vector<int64_t> xmap = border_map(W, r, r, BORDER_REPLICATE);
+  // `edge` pixels make at least 64 bytes: a whole vector on every target.
+  const int64_t r = ksize / 2, n = W * C;
+  const int64_t edge = std::min<int64_t>(W, r + (64 + C * sizeof(T) - 1) / (C * sizeof(T)));
   const T* base = in.data<T>();
   T* out = dst.data<T>();
-  stream_rows<T>(
-      H, (W + 2 * r) * C, ksize, r, BORDER_REPLICATE,
-      [&](int64_t sy, T* row) { pad_row(base + sy * n, W, C, xmap, r, row); },
-      [&](int64_t y, const T* const* rows) {
-        // Vectors of whole windows first; the elements left over go through the network as rows.
-        const int64_t x0 = median_detail::median_row_fast(rows, out + y * n, n, C, ksize), m = n - x0;
-        if (m == 0) return;
-        thread_local std::vector<T> wires;
-        wires.resize(static_cast<size_t>(nw * m));
-        for (int i = 0; i < ksize; ++i)
-          for (int j = 0; j < ksize; ++j)
-            std::copy(rows[i] + j * C + x0, rows[i] + j * C + n, wires.data() + (i * ksize + j) * m);
-        for (int k = 0; k < net.size; ++k) compare_exchange(wires.data() + net.cmp[k].lo * m, wires.data() + net.cmp[k].hi * m, m);
-        std::copy(wires.data() + (nw / 2) * m, wires.data() + (nw / 2 + 1) * m, out + y * n + x0);
-      });
+  parallel_for(0, H, 16, [&](int64_t lo, int64_t hi) {
+    std::vector<T> pad(static_cast<size_t>(ksize * (edge + 2 * r) * C));
+    const T* rows[5];
+    const T* pads[5];
+    // Output pixels [first, first + edge) of a row from replicated copies of their windows.
+    auto ends = [&](int64_t first, T* o) {
+      const int64_t width = edge + 2 * r;
+      for (int i = 0; i < ksize; ++i) {
+        T* row = pad.data() + i * width * C;
+        const int64_t k0 = std::max<int64_t>(0, r - first), k1 = std::min(width, W + r - first);  // inside
+        std::copy(rows[i] + (first + k0 - r) * C, rows[i] + (first + k1 - r) * C, row + k0 * C);
+        for (int64_t k = 0; k < k0; ++k)
+          for (int64_t c = 0; c < C; ++c) row[k * C + c] = rows[i][c];
+        for (int64_t k = k1; k < width; ++k)
+          for (int64_t c = 0; c < C; ++c) row[k * C + c] = rows[i][(W - 1) * C + c];
+        pads[i] = row;
+      }
+      median_elements(pads, o + first * C, edge * C, C, ksize);
+    };
+    for (int64_t y = lo; y < hi; ++y) {
+      for (int i = 0; i < ksize; ++i) rows[i] = base + std::clamp<int64_t>(y - r + i, 0, H - 1) * n;
+      T* o = out + y * n;
+      if (W > 2 * r) median_elements(rows, o + r * C, n - 2 * r * C, C, ksize);
+      ends(0, o);
+      if (W > edge) ends(W - edge, o);
+    }
+  });
 }
 
 // uint8, any odd ksize: per row, a histogram of the window slides along x (coarse 16 bins + fine 256).

@@ -50,20 +50,31 @@ HWY_INLINE void RunNetwork(V* w, std::index_sequence<I...>) {
   (Exchange<net.cmp[I]>(w), ...);
 }
 
+// Runs vector(x) for x = 0, N, 2N, ... and, when n is not a multiple of N, once more at n - N
+// (outputs never alias the rows read, so recomputing a few is harmless). Returns the elements done:
+// n, or 0 when n < N.
+template <class F>
+HWY_INLINE int64_t WholeVectors(int64_t n, int64_t N, const F& vector) {
+  if (n < N) return 0;
+  int64_t x = 0;
+  for (; x + N <= n; x += N) vector(x);
+  if (x < n) vector(n - N);
+  return n;
+}
+
 template <int K, class T>
 int64_t MedianRowK(const T* const* rows, T* out, int64_t n, int64_t C) {
   static constexpr const Network& net = K == 3 ? kMedian9 : kMedian25;
   const hn::ScalableTag<T> d;
   const int64_t N = static_cast<int64_t>(hn::Lanes(d));
-  int64_t x = 0;
-  for (; x + N <= n; x += N) {
+  auto medians = [&](int64_t x) {
     hn::Vec<decltype(d)> w[K * K];
     for (int i = 0; i < K; ++i)
       for (int j = 0; j < K; ++j) w[i * K + j] = hn::LoadU(d, rows[i] + j * C + x);
     RunNetwork<net>(w, std::make_index_sequence<net.size>{});
     hn::StoreU(w[K * K / 2], d, out + x);
-  }
-  return x;
+  };
+  return WholeVectors(n, N, medians);
 }
 
 // 3x3: sort each of the three columns (lo <= mid <= hi); the median of the window is the median of
@@ -74,8 +85,7 @@ int64_t MedianRow3(const T* const* rows, T* out, int64_t n, int64_t C) {
   const hn::ScalableTag<T> d;
   using V = hn::Vec<decltype(d)>;
   const int64_t N = static_cast<int64_t>(hn::Lanes(d));
-  int64_t x = 0;
-  for (; x + N <= n; x += N) {
+  auto medians = [&](int64_t x) {
     V lo[3], mid[3], hi[3];
     for (int j = 0; j < 3; ++j) {
       lo[j] = hn::LoadU(d, rows[0] + j * C + x), mid[j] = hn::LoadU(d, rows[1] + j * C + x);
@@ -84,8 +94,8 @@ int64_t MedianRow3(const T* const* rows, T* out, int64_t n, int64_t C) {
     }
     const V lo_max = Hi(Hi(lo[0], lo[1]), lo[2]), hi_min = Lo(Lo(hi[0], hi[1]), hi[2]);
     hn::StoreU(Median3(lo_max, Median3(mid[0], mid[1], mid[2]), hi_min), d, out + x);
-  }
-  return x;
+  };
+  return WholeVectors(n, N, medians);
 }
 
 template <class T>
