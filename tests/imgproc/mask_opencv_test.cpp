@@ -158,6 +158,34 @@ TEST(Bitwise, AllOpsWithAndWithoutMaskOnPhotos) {
   });
 }
 
+// With a mask, gray and RGB u8 images take one pass that applies the operation and the mask
+// together (16-pixel groups for RGB), 128 or 256 bits at a time depending on the target; odd
+// widths leave a tail for the scalar loops.
+TEST(Bitwise, MaskedOpsEveryHighwayTarget) {
+  for (int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    hwy::SetSupportedTargetsForTest(target);
+    SCOPED_TRACE(std::string("Highway target ") + hwy::TargetName(target));
+    for (int cn : {1, 3}) {
+      const Tensor a = photo("astronaut.png", cn).index({Slice(0, 77), Slice(0, 301)});
+      const Tensor b = photo("coffee.png", cn).index({Slice(0, 77), Slice(0, 301)});
+      const Tensor mask = some_mask(a);
+      const cv::Mat ca = to_cv(a), cb = to_cv(b), cm = to_cv(mask);
+      cv::Mat e1, e2, e3, e4;
+      cv::bitwise_not(ca, e1, cm);
+      cv::bitwise_and(ca, cb, e2, cm);
+      cv::bitwise_or(ca, cb, e3, cm);
+      cv::bitwise_xor(ca, cb, e4, cm);
+      at_threads([&] {
+        expect_equal_images(bitwise_not(a, mask), e1, "not mask, channels " + std::to_string(cn));
+        expect_equal_images(bitwise_and(a, b, mask), e2, "and mask, channels " + std::to_string(cn));
+        expect_equal_images(bitwise_or(a, b, mask), e3, "or mask, channels " + std::to_string(cn));
+        expect_equal_images(bitwise_xor(a, b, mask), e4, "xor mask, channels " + std::to_string(cn));
+      });
+    }
+  }
+  hwy::SetSupportedTargetsForTest(0);
+}
+
 TEST(Bitwise, GuideInvertedMaskAndViewsAndOtherDtypes) {
   const Tensor rgb = photo("chelsea.png");
   const Tensor mask = inRange(rgb, {0, 0, 0}, {120, 255, 255});

@@ -161,6 +161,9 @@ Tensor bitwise_impl(BitOp op, const Tensor& a, const Tensor& b, const Tensor& ma
   const uint8_t* pm = m.defined() ? mask_bytes(m) : nullptr;
   const bool logical_not = op == BitOp::NOT && a.dtype() == DType::boolean;
   auto body = [&, pa, pb, pd, pm](int64_t p0, int64_t p1) {  // pointers by value: byte stores must not alias them
+    if (fast && pm && !logical_not)  // op and mask in one pass where a kernel exists
+      p0 += mask_detail::bit_masked_u8_fast(static_cast<int>(op), pa + p0 * px_bytes, pb + p0 * px_bytes, pm + p0,
+                                            px_bytes, pd + p0 * px_bytes, p1 - p0);
     const int64_t o = p0 * px_bytes, n = (p1 - p0) * px_bytes;
     if (!fast) {
       for (int64_t i = 0; i < n; ++i) pd[o + i] = logical_not ? !pa[o + i] : apply(op, pa[o + i], pb[o + i]);
@@ -178,13 +181,11 @@ Tensor bitwise_impl(BitOp op, const Tensor& a, const Tensor& b, const Tensor& ma
       }
     }
     if (!pm) return;
-    if (px_bytes == 1) {
-      uint8_t* __restrict d = pd;
-      const uint8_t* __restrict m = pm;
-      for (int64_t p = p0; p < p1; ++p) d[p] &= static_cast<uint8_t>(m[p] ? 0xFF : 0);
-    } else {
-      for (int64_t p = p0; p < p1; ++p)
-        if (!pm[p]) std::memset(pd + p * px_bytes, 0, static_cast<size_t>(px_bytes));
+    uint8_t* __restrict d = pd;
+    const uint8_t* __restrict m = pm;
+    for (int64_t p = p0; p < p1; ++p) {
+      const uint8_t keep = m[p] ? 0xFF : 0;
+      for (int64_t k = 0; k < px_bytes; ++k) d[p * px_bytes + k] &= keep;
     }
   };
   if (fast) parallel_for(0, pixels, 1 << 16, body);

@@ -179,6 +179,49 @@ int64_t BitU8(int op, const uint8_t* a, const uint8_t* b, uint8_t* dst, int64_t 
   return i;
 }
 
+#if HWY_TARGET != HWY_SCALAR
+template <class V>
+HWY_INLINE V ApplyBit(int op, V x, V y) {
+  if (op == kBitNot) return hn::Not(x);
+  return op == kBitAnd ? hn::And(x, y) : op == kBitOr ? hn::Or(x, y) : hn::Xor(x, y);
+}
+#endif
+
+// BitU8 on whole pixels of px_bytes 1 or 3 with a mask: pixels whose mask byte is 0 become 0.
+int64_t BitMaskedU8(int op, const uint8_t* a, const uint8_t* b, const uint8_t* mask, int64_t px_bytes, uint8_t* dst,
+                    int64_t pixels) {
+#if HWY_TARGET == HWY_SCALAR
+  (void)op, (void)a, (void)b, (void)mask, (void)px_bytes, (void)dst, (void)pixels;
+  return 0;
+#else
+  namespace pg = pixel_groups::HWY_NAMESPACE;
+  const pg::GroupTag d;
+  constexpr int64_t G = pg::kGroupLanes;
+  const auto zero = hn::Zero(d);
+  int64_t i = 0;
+  if (px_bytes == 1) {
+    for (; i + G <= pixels; i += G) {
+      const auto keep = hn::VecFromMask(d, hn::Ne(hn::LoadU(d, mask + i), zero));
+      hn::StoreU(hn::And(ApplyBit(op, hn::LoadU(d, a + i), hn::LoadU(d, b + i)), keep), d, dst + i);
+    }
+  } else if (px_bytes == 3) {
+    const auto spread0 = pg::Table(pixel_groups::kTables.gray3[0]);
+    const auto spread1 = pg::Table(pixel_groups::kTables.gray3[1]);
+    const auto spread2 = pg::Table(pixel_groups::kTables.gray3[2]);
+    for (; i + G <= pixels; i += G) {
+      pg::GroupVec x0, x1, x2, y0, y1, y2;
+      pg::LoadGroups(a + 3 * i, x0, x1, x2);
+      if (op != kBitNot) pg::LoadGroups(b + 3 * i, y0, y1, y2);
+      const auto keep = hn::VecFromMask(d, hn::Ne(hn::LoadU(d, mask + i), zero));
+      pg::StoreGroups<false>(hn::And(ApplyBit(op, x0, y0), hn::TableLookupBytes(keep, spread0)),
+                             hn::And(ApplyBit(op, x1, y1), hn::TableLookupBytes(keep, spread1)),
+                             hn::And(ApplyBit(op, x2, y2), hn::TableLookupBytes(keep, spread2)), dst + 3 * i);
+    }
+  }
+  return i;
+#endif
+}
+
 }  // namespace ojo::mask_detail::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
@@ -189,6 +232,11 @@ HWY_EXPORT(SplitU8);
 HWY_EXPORT(MergeU8);
 HWY_EXPORT(SetToU8);
 HWY_EXPORT(BitU8);
+HWY_EXPORT(BitMaskedU8);
+int64_t bit_masked_u8_fast(int op, const uint8_t* a, const uint8_t* b, const uint8_t* mask, int64_t px_bytes,
+                           uint8_t* dst, int64_t pixels) {
+  return HWY_DYNAMIC_DISPATCH(BitMaskedU8)(op, a, b, mask, px_bytes, dst, pixels);
+}
 int64_t bit_u8_fast(int op, const uint8_t* a, const uint8_t* b, uint8_t* dst, int64_t n) {
   return HWY_DYNAMIC_DISPATCH(BitU8)(op, a, b, dst, n);
 }

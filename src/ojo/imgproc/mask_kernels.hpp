@@ -24,5 +24,9 @@ int64_t setto_u8_fast(uint8_t* row, const uint8_t* mask, int64_t n, int64_t cn, 
 // Returns how many bytes it did (a multiple of the vector width); the caller finishes the rest.
 constexpr int kBitNot = 0, kBitAnd = 1, kBitOr = 2, kBitXor = 3;
 int64_t bit_u8_fast(int op, const uint8_t* a, const uint8_t* b, uint8_t* dst, int64_t n);
+// The same on whole pixels of px_bytes 1 or 3 (others return 0) with a mask: a pixel whose mask
+// byte is 0 becomes 0. Returns how many pixels it did; the caller finishes the rest.
+int64_t bit_masked_u8_fast(int op, const uint8_t* a, const uint8_t* b, const uint8_t* mask, int64_t px_bytes,
+                           uint8_t* dst, int64_t pixels);
 
 }  // namespace ojo::mask_detail
