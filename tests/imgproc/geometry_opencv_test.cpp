@@ -237,6 +237,24 @@ TEST(WarpAffineVsOpenCV, RotationsOfPhotosEveryInterpolationAndBorder) {
   }
 }
 
+// LINEAR on 3 and 4 channels runs a vector kernel (one pixel per 128-bit vector) on every Highway
+// target; pixels whose loads would leave the source, and border pixels, stay scalar.
+TEST(WarpAffineVsOpenCV, LinearColourEveryHighwayTarget) {
+  const Tensor rgb = photo("astronaut.png").index({Slice(0, 120), Slice(0, 97)});
+  cv::Mat rgba_mat;
+  cv::cvtColor(to_cv(rgb), rgba_mat, cv::COLOR_RGB2RGBA);
+  const Tensor rgba = from_cv(rgba_mat);
+  const Tensor M = getRotationMatrix2D({40, 50}, 21, 1.15);
+  for (int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    hwy::SetSupportedTargetsForTest(target);
+    for (const Tensor* img : {&rgb, &rgba})
+      for (int border : kWarpBorders)
+        expect_warp_matches(*img, M, {101, 131}, INTER_LINEAR, border, {10, 200, 77, 5},
+                            std::string("Highway target ") + hwy::TargetName(target));
+  }
+  hwy::SetSupportedTargetsForTest(0);
+}
+
 TEST(WarpAffineVsOpenCV, TranslationsShearsScalesAndInverseMaps) {
   const Tensor img = photo("coffee.png").index({Slice(50, 250), Slice(100, 400)});
   const Tensor gray = photo("coins.png", cv::IMREAD_GRAYSCALE);

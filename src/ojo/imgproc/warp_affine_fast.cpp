@@ -1,0 +1,81 @@
+// warpAffine's vectorised LINEAR pixel for 3 and 4 channels (Highway, runtime dispatch): one
+// pixel per 128-bit vector. Its two source rows (8 bytes each: the two taps of every channel) are
+// shuffled into 16-bit pairs (tap x, tap x+1) per channel and multiplied-added with the weight
+// pairs (pmaddwd), which gives the scalar loop's exact 32-bit sums.
+#include <cstdint>
+#include <cstring>
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "../src/ojo/imgproc/warp_affine_fast.cpp"  // found through include/
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
+
+#include "warp_kernels.hpp"
+
+HWY_BEFORE_NAMESPACE();
+namespace ojo::warp_detail::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// Byte shuffles of (row 0 bytes 0-7, row 1 bytes 8-15) into 16-bit words (tap x, tap x+1) of
+// channels 0-3 for row 0 ([0]) and row 1 ([1]); 0x80 gives the zero high bytes.
+constexpr uint8_t Z = 0x80;
+alignas(16) constexpr uint8_t kPairs3[2][16] = {{0, Z, 3, Z, 1, Z, 4, Z, 2, Z, 5, Z, Z, Z, Z, Z},
+                                                {8, Z, 11, Z, 9, Z, 12, Z, 10, Z, 13, Z, Z, Z, Z, Z}};
+alignas(16) constexpr uint8_t kPairs4[2][16] = {{0, Z, 4, Z, 1, Z, 5, Z, 2, Z, 6, Z, 3, Z, 7, Z},
+                                                {8, Z, 12, Z, 9, Z, 13, Z, 10, Z, 14, Z, 11, Z, 15, Z}};
+
+bool LinearRowC34(const uint8_t* S0, int64_t sw, int64_t sh, int64_t cn, const int* xs, const int* ys, const int* as,
+                  const int16_t (*tab)[4], uint8_t* D, int64_t n) {
+#if HWY_TARGET == HWY_SCALAR
+  (void)S0, (void)sw, (void)sh, (void)cn, (void)xs, (void)ys, (void)as, (void)tab, (void)D, (void)n;
+  return false;
+#else
+  const hn::Full128<uint8_t> d8;
+  const hn::Full64<uint8_t> d8h;
+  const hn::Full128<int16_t> d16;
+  const hn::Full128<int32_t> d32;
+  const hn::Rebind<uint8_t, decltype(d32)> d8q;  // 4 bytes
+  const int64_t step = sw * cn;
+  const auto row0 = hn::Load(d8, cn == 3 ? kPairs3[0] : kPairs4[0]);
+  const auto row1 = hn::Load(d8, cn == 3 ? kPairs3[1] : kPairs4[1]);
+  const auto half = hn::Set(d32, 1 << 14);
+  for (int64_t x = 0; x < n; ++x) {
+    const int sx = xs[x], sy = ys[x];
+    if (!linear_vector_tap(sx, sy, sw, sh, cn, step)) continue;
+    const uint8_t* S = S0 + sy * step + sx * cn;
+    const auto taps = hn::Combine(d8, hn::LoadU(d8h, S + step), hn::LoadU(d8h, S));
+    int32_t w01, w23;  // (w00, w01) and (w10, w11) as 16-bit pairs
+    std::memcpy(&w01, tab[as[x]], 4);
+    std::memcpy(&w23, tab[as[x]] + 2, 4);
+    const auto p0 = hn::BitCast(d16, hn::TableLookupBytesOr0(taps, row0));
+    const auto p1 = hn::BitCast(d16, hn::TableLookupBytesOr0(taps, row1));
+    auto sum1 = hn::Zero(d32);
+    auto sum = hn::ReorderWidenMulAccumulate(d32, p0, hn::BitCast(d16, hn::Set(d32, w01)), hn::Zero(d32), sum1);
+    sum = hn::ReorderWidenMulAccumulate(d32, p1, hn::BitCast(d16, hn::Set(d32, w23)), sum, sum1);
+    const auto out = hn::DemoteTo(d8q, hn::ShiftRight<15>(hn::Add(hn::RearrangeToOddPlusEven(sum, sum1), half)));
+    // A 4-byte store for 3 channels writes the next pixel's first byte: only when this kernel
+    // writes that pixel too (BORDER_TRANSPARENT must leave the others as they are).
+    if (cn == 4 || (x + 1 < n && linear_vector_tap(xs[x + 1], ys[x + 1], sw, sh, cn, step))) {
+      hn::StoreU(out, d8q, D + x * cn);
+    } else {
+      uint8_t last[4];
+      hn::StoreU(out, d8q, last);
+      std::memcpy(D + x * cn, last, 3);
+    }
+  }
+  return true;
+#endif
+}
+
+}  // namespace ojo::warp_detail::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace ojo::warp_detail {
+HWY_EXPORT(LinearRowC34);
+bool linear_row_c34_fast(const uint8_t* S0, int64_t sw, int64_t sh, int64_t cn, const int* xs, const int* ys,
+                         const int* as, const int16_t (*tab)[4], uint8_t* D, int64_t n) {
+  return HWY_DYNAMIC_DISPATCH(LinearRowC34)(S0, sw, sh, cn, xs, ys, as, tab, D, n);
+}
+}  // namespace ojo::warp_detail
+#endif

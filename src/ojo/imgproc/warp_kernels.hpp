@@ -1,0 +1,24 @@
+// Internal to warpAffine: vectorised interpolation kernels (Highway, runtime dispatch) in
+// warp_affine_fast.cpp.
+#pragma once
+
+#include <cstdint>
+
+namespace ojo::warp_detail {
+
+// Whether LINEAR pixel (sx, sy) of a contiguous `cn`-channel source (sw x sh, step bytes per row)
+// goes through linear_row_c34_fast: its 2x2 footprint is inside and an 8-byte load at each of its
+// two rows stays inside the source.
+inline bool linear_vector_tap(int sx, int sy, int64_t sw, int64_t sh, int64_t cn, int64_t step) {
+  return static_cast<unsigned>(sx) < static_cast<unsigned>(sw - 1) &&
+         static_cast<unsigned>(sy) < static_cast<unsigned>(sh - 1) && (sy + 1) * step + sx * cn + 8 <= sh * step;
+}
+
+// LINEAR rows of 3 or 4 channels: D[x] for each x < n whose (xs[x], ys[x]) passes
+// linear_vector_tap, as (sum of tap * weight + 2^14) >> 15 with the weights tab[as[x]] (w00, w01,
+// w10, w11) -- the scalar formula, exact in 32 bits. The other pixels are left for the caller.
+// Writes only the pixels it does. Returns false, having done nothing, on a target without vectors.
+bool linear_row_c34_fast(const uint8_t* S0, int64_t sw, int64_t sh, int64_t cn, const int* xs, const int* ys,
+                         const int* as, const int16_t (*tab)[4], uint8_t* D, int64_t n);
+
+}  // namespace ojo::warp_detail
