@@ -241,6 +241,40 @@ void hresize_linear(const uint8_t* __restrict S, int* __restrict D, const int* _
   }
 }
 
+// hresize_linear of two gray rows at once (SSE2): they share the column offsets and weight pairs,
+// loaded once for both. Same sums as hresize_linear.
+void hresize_linear_gray_pair(const uint8_t* __restrict S0, const uint8_t* __restrict S1, int* __restrict D0,
+                              int* __restrict D1, const int* __restrict xofs, const short* __restrict alpha,
+                              int64_t n) {
+  const __m128i zero = _mm_setzero_si128();
+  int64_t dx = 0;
+  auto pair = [](const uint8_t* S, int o) {
+    uint16_t v;
+    std::memcpy(&v, S + o, 2);
+    return static_cast<int>(v);
+  };
+  for (; dx + 8 <= n; dx += 8) {
+    __m128i v = _mm_cvtsi32_si128(pair(S0, xofs[dx])), u = _mm_cvtsi32_si128(pair(S1, xofs[dx]));
+    v = _mm_insert_epi16(v, pair(S0, xofs[dx + 1]), 1), u = _mm_insert_epi16(u, pair(S1, xofs[dx + 1]), 1);
+    v = _mm_insert_epi16(v, pair(S0, xofs[dx + 2]), 2), u = _mm_insert_epi16(u, pair(S1, xofs[dx + 2]), 2);
+    v = _mm_insert_epi16(v, pair(S0, xofs[dx + 3]), 3), u = _mm_insert_epi16(u, pair(S1, xofs[dx + 3]), 3);
+    v = _mm_insert_epi16(v, pair(S0, xofs[dx + 4]), 4), u = _mm_insert_epi16(u, pair(S1, xofs[dx + 4]), 4);
+    v = _mm_insert_epi16(v, pair(S0, xofs[dx + 5]), 5), u = _mm_insert_epi16(u, pair(S1, xofs[dx + 5]), 5);
+    v = _mm_insert_epi16(v, pair(S0, xofs[dx + 6]), 6), u = _mm_insert_epi16(u, pair(S1, xofs[dx + 6]), 6);
+    v = _mm_insert_epi16(v, pair(S0, xofs[dx + 7]), 7), u = _mm_insert_epi16(u, pair(S1, xofs[dx + 7]), 7);
+    const __m128i a0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(alpha + 2 * dx));
+    const __m128i a1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(alpha + 2 * dx + 8));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(D0 + dx), _mm_madd_epi16(_mm_unpacklo_epi8(v, zero), a0));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(D0 + dx + 4), _mm_madd_epi16(_mm_unpackhi_epi8(v, zero), a1));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(D1 + dx), _mm_madd_epi16(_mm_unpacklo_epi8(u, zero), a0));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(D1 + dx + 4), _mm_madd_epi16(_mm_unpackhi_epi8(u, zero), a1));
+  }
+  for (; dx < n; ++dx) {
+    D0[dx] = S0[xofs[dx]] * alpha[2 * dx] + S0[xofs[dx] + 1] * alpha[2 * dx + 1];
+    D1[dx] = S1[xofs[dx]] * alpha[2 * dx] + S1[xofs[dx] + 1] * alpha[2 * dx + 1];
+  }
+}
+
 // Horizontal pass of one source row into int32 (exact).
 void hresize_row(const uint8_t* S, int* D, const Separable& t, int64_t dwidth, int64_t swidth, int64_t cn,
                  bool fast_cubic) {
@@ -372,6 +406,16 @@ Tensor resize_separable(const Tensor& src_in, const Setup& s, bool fast) {
       for (int k = 0; fast && k < ks; ++k)
         for (int j = 0; j < ks && !rows[k]; ++j)
           if (!taken[j] && have[j] == sy[k]) rows[k] = buf.data() + j * dwidth, taken[j] = true;
+      // Two new gray rows for LINEAR share one pass (the usual case when shrinking).
+      if (fast && ks == 2 && s.cn == 1 && !rows[0] && !rows[1]) {
+        int *r0 = buf.data(), *r1 = buf.data() + dwidth;
+        hresize_linear_gray_pair(sp + sy[0] * swidth, sp + sy[1] * swidth, r0, r1, t.xofs.data(), t.alpha.data(),
+                                 t.xmax);
+        for (int64_t dx = t.xmax; dx < dwidth; ++dx)
+          r0[dx] = sp[sy[0] * swidth + t.xofs[dx]] * kCoefScale, r1[dx] = sp[sy[1] * swidth + t.xofs[dx]] * kCoefScale;
+        have[0] = sy[0], have[1] = sy[1];
+        rows[0] = r0, rows[1] = r1;
+      }
       for (int k = 0; k < ks; ++k) {
         if (rows[k]) continue;
         int j = 0;
