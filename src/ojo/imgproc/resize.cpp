@@ -210,90 +210,66 @@ Separable make_separable(const Setup& s) {
   return t;
 }
 
-// D[dx] = S[xofs[dx]] * a0 + S[xofs[dx] + cn] * a1 (the pair of weights read as one int32).
-void hresize_linear(const uint8_t* __restrict S, int* __restrict D, const int* __restrict xofs,
-                    const short* __restrict alpha, int64_t n, int64_t cn, int64_t swidth, bool fast) {
-  int64_t dx = fast ? resize_detail::hresize_linear_c34_fast(S, D, xofs, alpha, n, cn, swidth) : 0;
+// D[r][dx] = S[r][xofs[dx]] * a0 + S[r][xofs[dx] + cn] * a1 for R source rows (1, or 2 sharing the
+// column offsets and weight pairs, loaded once for both), dx < n.
+template <int R>
+void hresize_linear(const uint8_t* const* S, int* const* D, const int* __restrict xofs, const short* __restrict alpha,
+                    int64_t n, int64_t cn, int64_t swidth, bool fast) {
+  int64_t dx = 0;
+  if (fast)
+    for (int r = 0; r < R; ++r) dx = resize_detail::hresize_linear_c34_fast(S[r], D[r], xofs, alpha, n, cn, swidth);
   // SSE2 (the baseline): 8 tap pairs packed in 16-bit words, widened to int16 and multiplied-added
   // with their weight pairs (pmaddwd) -- the same exact int32 sums as the scalar loop.
   auto block = [&](auto pair) {
     const __m128i zero = _mm_setzero_si128();
     for (; dx + 8 <= n; dx += 8) {
-      __m128i v = _mm_cvtsi32_si128(pair(dx));
-      v = _mm_insert_epi16(v, pair(dx + 1), 1);
-      v = _mm_insert_epi16(v, pair(dx + 2), 2);
-      v = _mm_insert_epi16(v, pair(dx + 3), 3);
-      v = _mm_insert_epi16(v, pair(dx + 4), 4);
-      v = _mm_insert_epi16(v, pair(dx + 5), 5);
-      v = _mm_insert_epi16(v, pair(dx + 6), 6);
-      v = _mm_insert_epi16(v, pair(dx + 7), 7);
       const __m128i a0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(alpha + 2 * dx));
       const __m128i a1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(alpha + 2 * dx + 8));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(D + dx), _mm_madd_epi16(_mm_unpacklo_epi8(v, zero), a0));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(D + dx + 4), _mm_madd_epi16(_mm_unpackhi_epi8(v, zero), a1));
+      __m128i v[R];  // the rows' inserts interleaved: independent chains
+      for (int r = 0; r < R; ++r) v[r] = _mm_cvtsi32_si128(pair(S[r], dx));
+      for (int r = 0; r < R; ++r) v[r] = _mm_insert_epi16(v[r], pair(S[r], dx + 1), 1);
+      for (int r = 0; r < R; ++r) v[r] = _mm_insert_epi16(v[r], pair(S[r], dx + 2), 2);
+      for (int r = 0; r < R; ++r) v[r] = _mm_insert_epi16(v[r], pair(S[r], dx + 3), 3);
+      for (int r = 0; r < R; ++r) v[r] = _mm_insert_epi16(v[r], pair(S[r], dx + 4), 4);
+      for (int r = 0; r < R; ++r) v[r] = _mm_insert_epi16(v[r], pair(S[r], dx + 5), 5);
+      for (int r = 0; r < R; ++r) v[r] = _mm_insert_epi16(v[r], pair(S[r], dx + 6), 6);
+      for (int r = 0; r < R; ++r) v[r] = _mm_insert_epi16(v[r], pair(S[r], dx + 7), 7);
+      for (int r = 0; r < R; ++r) {
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(D[r] + dx), _mm_madd_epi16(_mm_unpacklo_epi8(v[r], zero), a0));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(D[r] + dx + 4), _mm_madd_epi16(_mm_unpackhi_epi8(v[r], zero), a1));
+      }
     }
   };
   if (cn == 1) {
-    block([&](int64_t i) {
+    block([&](const uint8_t* s, int64_t i) {
       uint16_t v;
-      std::memcpy(&v, S + xofs[i], 2);
+      std::memcpy(&v, s + xofs[i], 2);
       return static_cast<int>(v);
     });
   } else {
-    block([&](int64_t i) {
-      const uint8_t* s = S + xofs[i];
-      return static_cast<int>(s[0] | (s[cn] << 8));
-    });
+    block([&](const uint8_t* s, int64_t i) { return static_cast<int>(s[xofs[i]] | (s[xofs[i] + cn] << 8)); });
   }
-  for (; dx < n; ++dx) {
-    const uint8_t* s = S + xofs[dx];
-    D[dx] = s[0] * alpha[2 * dx] + s[cn] * alpha[2 * dx + 1];
-  }
+  for (; dx < n; ++dx)
+    for (int r = 0; r < R; ++r) {
+      const uint8_t* s = S[r] + xofs[dx];
+      D[r][dx] = s[0] * alpha[2 * dx] + s[cn] * alpha[2 * dx + 1];
+    }
 }
 
-// hresize_linear of two gray rows at once (SSE2): they share the column offsets and weight pairs,
-// loaded once for both. Same sums as hresize_linear.
-void hresize_linear_gray_pair(const uint8_t* __restrict S0, const uint8_t* __restrict S1, int* __restrict D0,
-                              int* __restrict D1, const int* __restrict xofs, const short* __restrict alpha,
-                              int64_t n) {
-  const __m128i zero = _mm_setzero_si128();
-  int64_t dx = 0;
-  auto pair = [](const uint8_t* S, int o) {
-    uint16_t v;
-    std::memcpy(&v, S + o, 2);
-    return static_cast<int>(v);
-  };
-  for (; dx + 8 <= n; dx += 8) {
-    __m128i v = _mm_cvtsi32_si128(pair(S0, xofs[dx])), u = _mm_cvtsi32_si128(pair(S1, xofs[dx]));
-    v = _mm_insert_epi16(v, pair(S0, xofs[dx + 1]), 1), u = _mm_insert_epi16(u, pair(S1, xofs[dx + 1]), 1);
-    v = _mm_insert_epi16(v, pair(S0, xofs[dx + 2]), 2), u = _mm_insert_epi16(u, pair(S1, xofs[dx + 2]), 2);
-    v = _mm_insert_epi16(v, pair(S0, xofs[dx + 3]), 3), u = _mm_insert_epi16(u, pair(S1, xofs[dx + 3]), 3);
-    v = _mm_insert_epi16(v, pair(S0, xofs[dx + 4]), 4), u = _mm_insert_epi16(u, pair(S1, xofs[dx + 4]), 4);
-    v = _mm_insert_epi16(v, pair(S0, xofs[dx + 5]), 5), u = _mm_insert_epi16(u, pair(S1, xofs[dx + 5]), 5);
-    v = _mm_insert_epi16(v, pair(S0, xofs[dx + 6]), 6), u = _mm_insert_epi16(u, pair(S1, xofs[dx + 6]), 6);
-    v = _mm_insert_epi16(v, pair(S0, xofs[dx + 7]), 7), u = _mm_insert_epi16(u, pair(S1, xofs[dx + 7]), 7);
-    const __m128i a0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(alpha + 2 * dx));
-    const __m128i a1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(alpha + 2 * dx + 8));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(D0 + dx), _mm_madd_epi16(_mm_unpacklo_epi8(v, zero), a0));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(D0 + dx + 4), _mm_madd_epi16(_mm_unpackhi_epi8(v, zero), a1));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(D1 + dx), _mm_madd_epi16(_mm_unpacklo_epi8(u, zero), a0));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(D1 + dx + 4), _mm_madd_epi16(_mm_unpackhi_epi8(u, zero), a1));
-  }
-  for (; dx < n; ++dx) {
-    D0[dx] = S0[xofs[dx]] * alpha[2 * dx] + S0[xofs[dx] + 1] * alpha[2 * dx + 1];
-    D1[dx] = S1[xofs[dx]] * alpha[2 * dx] + S1[xofs[dx] + 1] * alpha[2 * dx + 1];
-  }
+// Horizontal LINEAR pass of R source rows (see hresize_linear) into int32 (exact), border included.
+template <int R>
+void hresize_linear_rows(const uint8_t* const* S, int* const* D, const Separable& t, int64_t dwidth, int64_t swidth,
+                         int64_t cn, bool fast) {
+  hresize_linear<R>(S, D, t.xofs.data(), t.alpha.data(), t.xmax, cn, swidth, fast);
+  for (int r = 0; r < R; ++r)
+    for (int64_t dx = t.xmax; dx < dwidth; ++dx) D[r][dx] = S[r][t.xofs[dx]] * kCoefScale;
 }
 
 // Horizontal pass of one source row into int32 (exact).
 void hresize_row(const uint8_t* S, int* D, const Separable& t, int64_t dwidth, int64_t swidth, int64_t cn,
                  bool fast_cubic) {
   const short* alpha = t.alpha.data();
-  if (t.ksize == 2) {
-    hresize_linear(S, D, t.xofs.data(), alpha, t.xmax, cn, swidth, fast_cubic);
-    for (int64_t dx = t.xmax; dx < dwidth; ++dx) D[dx] = S[t.xofs[dx]] * kCoefScale;
-    return;
-  }
+  if (t.ksize == 2) return hresize_linear_rows<1>(&S, &D, t, dwidth, swidth, cn, fast_cubic);
   // Inside [xmin, xmax): SSE2, 4 outputs per step, each as two 16-bit tap pairs against its four
   // weights (pmaddwd), the two partial sums added -- exact int32, as the scalar loop.
   int64_t vbeg = t.xmin, vend = t.xmin;
@@ -416,15 +392,13 @@ Tensor resize_separable(const Tensor& src_in, const Setup& s, bool fast) {
       for (int k = 0; fast && k < ks; ++k)
         for (int j = 0; j < ks && !rows[k]; ++j)
           if (!taken[j] && have[j] == sy[k]) rows[k] = buf.data() + j * dwidth, taken[j] = true;
-      // Two new gray rows for LINEAR share one pass (the usual case when shrinking).
-      if (fast && ks == 2 && s.cn == 1 && !rows[0] && !rows[1]) {
-        int *r0 = buf.data(), *r1 = buf.data() + dwidth;
-        hresize_linear_gray_pair(sp + sy[0] * swidth, sp + sy[1] * swidth, r0, r1, t.xofs.data(), t.alpha.data(),
-                                 t.xmax);
-        for (int64_t dx = t.xmax; dx < dwidth; ++dx)
-          r0[dx] = sp[sy[0] * swidth + t.xofs[dx]] * kCoefScale, r1[dx] = sp[sy[1] * swidth + t.xofs[dx]] * kCoefScale;
+      // Two new rows for LINEAR share one pass (the usual case when shrinking).
+      if (fast && ks == 2 && !rows[0] && !rows[1]) {
+        const uint8_t* src_rows[2] = {sp + sy[0] * swidth, sp + sy[1] * swidth};
+        int* out_rows[2] = {buf.data(), buf.data() + dwidth};
+        hresize_linear_rows<2>(src_rows, out_rows, t, dwidth, swidth, s.cn, fast);
         have[0] = sy[0], have[1] = sy[1];
-        rows[0] = r0, rows[1] = r1;
+        rows[0] = out_rows[0], rows[1] = out_rows[1];
       }
       for (int k = 0; k < ks; ++k) {
         if (rows[k]) continue;
