@@ -3,14 +3,15 @@
 // Both paths first turn (kernel, anchor, iterations) into a Plan the way OpenCV's morphOp does
 // (rectangles with iterations become one bigger rectangle), then:
 //   ref::  pads every pixel through borderInterpolate and takes the min/max over the element's points;
-//   fast:  splits every kernel row into runs of consecutive nonzero entries. For each padded source
-//          row it computes, once per distinct run length L, the running min/max over L columns
+//   fast:  a full rectangle goes separably, vertical pass first (rect_pass, below). Any other
+//          element: splits every kernel row into runs of consecutive nonzero entries. For each
+//          padded source row it computes, once per distinct run length L, the running min/max over L columns
 //          (directly for L <= 8, else with doubling windows: log2(L) passes; the few edge columns
 //          whose window crosses the border are computed one by one). An output row is then the
 //          min/max of one such row per run, shifted by the run's start; a one-column run in the
-//          anchor's column reads the source row itself. A 3x3 rectangle costs two 3-input passes
-//          per row; a 5x5 ellipse (runs 1,5,5,5,1) one 5-wide pass and one 5-input pass. Rows are
-//          split across threads; each thread keeps a ring of kh rows.
+//          anchor's column reads the source row itself. A 5x5 ellipse (runs 1,5,5,5,1) costs
+//          one 5-wide pass and one 5-input pass per row. Rows are split across threads; each
+//          thread keeps a ring of kh rows.
 #include "ojo/imgproc/morphology.hpp"
 
 #include <algorithm>
@@ -39,6 +40,7 @@ struct Plan {
   bool copy = false;     // iterations == 0 or a 1x1 kernel: the result is the input
   int64_t kh = 3, kw = 3, ax = 1, ay = 1;
   int iterations = 1;
+  bool rect = false;      // every entry of the kh x kw element is nonzero
   std::vector<Run> runs;  // nonzero entries, row by row
 };
 
@@ -78,6 +80,7 @@ Plan make_plan(const Tensor& kernel, Point anchor, int iterations, const char* o
   } else {
     p.iterations = iterations;
   }
+  p.rect = full;
   if (full) {
     for (int64_t i = 0; i < p.kh; ++i) p.runs.push_back({i, 0, p.kw});
   } else {
@@ -246,6 +249,56 @@ void edge_running(T* out, const T* row, const int64_t* colsrc, const T* colour, 
     }
 }
 
+// One pass of a full kh x kw rectangle over a contiguous {H, W, C} image, separably and
+// vertical pass first: the min/max over kh source rows (read in place; two output rows share
+// kh - 1 of them) goes into a row with ax columns of room on the left and kw - 1 - ax on the
+// right. The border columns of that row are then copies of its own pixels (the vertical min/max
+// of a border column is the border rule applied to the vertical min/max row) or the colour, so
+// the horizontal pass is one vector pass over the whole padded row, with no edge cases.
+template <class T, bool Max>
+void rect_pass(const T* src, T* dst, int64_t H, int64_t W, int64_t C, const Plan& p, int border,
+               const std::vector<T>& colour) {
+  const int64_t wp = W + p.kw - 1, n = W * C, kh = p.kh;
+  std::vector<int64_t> colsrc(wp);  // only the border columns' entries are used
+  for (int64_t j = 0; j < p.ax; ++j) colsrc[j] = borderInterpolate(j - p.ax, W, border);
+  for (int64_t j = p.ax + W; j < wp; ++j) colsrc[j] = borderInterpolate(j - p.ax, W, border);
+  std::vector<T> colour_row(border == BORDER_CONSTANT ? n : 0);
+  for (size_t i = 0; i < colour_row.size(); ++i) colour_row[i] = colour[i % C];
+  auto src_row = [&](int64_t r) {  // source row r, or the colour row outside the image
+    const int64_t sy = r >= 0 && r < H ? r : borderInterpolate(r, H, border);
+    return sy < 0 ? colour_row.data() : src + sy * n;
+  };
+  // The border columns of a vertical row v (interior at v + ax*C) from its interior or the colour.
+  auto pad = [&](T* v) {
+    auto fill = [&](int64_t j0, int64_t j1) {
+      for (int64_t j = j0; j < j1; ++j) {
+        const T* px = colsrc[j] < 0 ? colour.data() : v + (p.ax + colsrc[j]) * C;
+        for (int64_t c = 0; c < C; ++c) v[j * C + c] = px[c];
+      }
+    };
+    fill(0, p.ax);
+    fill(p.ax + W, wp);
+  };
+  const bool pairs = kh >= 2 && kh <= 8;
+  parallel_for(0, H, std::max<int64_t>(16, 2 * kh), [&](int64_t y0, int64_t y1) {
+    std::vector<T> v0(wp * C), v1(wp * C), tmp(2 * wp * C);
+    std::vector<const T*> rows(kh + 1);
+    for (int64_t y = y0; y < y1;) {
+      const int64_t count = pairs && y + 1 < y1 ? 2 : 1;
+      for (int64_t i = 0; i < kh + count - 1; ++i) rows[i] = src_row(y - p.ay + i);
+      if (count == 2) pair_rows<T, Max>(v0.data() + p.ax * C, v1.data() + p.ax * C, rows.data(), kh - 1, n);
+      else combine<T, Max>(v0.data() + p.ax * C, rows.data(), kh, n);
+      pad(v0.data());
+      running<T, Max>(dst + y * n, v0.data(), p.kw, C, n, tmp.data());
+      if (count == 2) {
+        pad(v1.data());
+        running<T, Max>(dst + (y + 1) * n, v1.data(), p.kw, C, n, tmp.data());
+      }
+      y += count;
+    }
+  });
+}
+
 // One pass of the plan's element over a contiguous {H, W, C} image.
 template <class T, bool Max>
 void morph_pass(const T* src, T* dst, int64_t H, int64_t W, int64_t C, const Plan& p, int border,
@@ -271,19 +324,20 @@ void morph_pass(const T* src, T* dst, int64_t H, int64_t W, int64_t C, const Pla
     return sy < 0 ? colour_row.data() : src + sy * n;
   };
   const int64_t grain = std::max<int64_t>(16, 2 * p.kh);
-  const int64_t slots = p.kh + 1;  // ring rows: enough for two output rows
-  const bool rect = lengths.size() == 1 && static_cast<int64_t>(p.runs.size()) == p.kh && p.runs[0].len == p.kw;
+  const int64_t slots = p.kh;  // ring rows
 
   parallel_for(0, H, grain, [&](int64_t y0, int64_t y1) {
     std::vector<T> tmp(2 * rowlen);
     std::vector<std::vector<T>> ring(lengths.size(), std::vector<T>(slots * rowlen));
     std::vector<const T*> ptrs(p.runs.size());
-    const int64_t base = y0 - p.ay;  // source rows start here; ring slot = (r - base) % slots
+    // Source rows are loaded in order from y0 - ay; row r sits in ring slot (r - (y0 - ay)) % slots,
+    // tracked without a division: `next` is the next row to load, `next_slot` its slot.
+    int64_t next = y0 - p.ay, next_slot = 0;
     auto load = [&](int64_t r) {  // padded source row r -> its running rows in the ring
       const int64_t sy = r >= 0 && r < H ? r : borderInterpolate(r, H, border);
       for (size_t li = 0; li < lengths.size(); ++li) {
         const int64_t L = lengths[li], nh = wp - L + 1;  // running outputs per channel
-        T* out = ring[li].data() + ((r - base) % slots) * rowlen;
+        T* out = ring[li].data() + next_slot * rowlen;
         if (sy < 0) {
           std::memcpy(out, colour_row.data(), nh * C * sizeof(T));
           continue;
@@ -296,20 +350,17 @@ void morph_pass(const T* src, T* dst, int64_t H, int64_t W, int64_t C, const Pla
         edge_running<T, Max>(out, row, colsrc.data(), colour.data(), C, L, b1, nh);
       }
     };
-    int64_t next = base;  // next source row to load
     auto need = [&](int64_t r) {
-      while (next <= r) load(next++);
-    };
-    auto row_ptr = [&](size_t li, int64_t r) { return ring[li].data() + ((r - base) % slots) * rowlen; };
-    for (int64_t y = y0; y < y1;) {
-      if (rect && p.kh >= 2 && p.kh <= 8 && y + 1 < y1) {  // two output rows share kh-1 source rows
-        need(y - p.ay + p.kh);
-        const T* rows[9];
-        for (int64_t i = 0; i <= p.kh; ++i) rows[i] = row_ptr(0, y - p.ay + i);
-        pair_rows<T, Max>(dst + y * n, dst + (y + 1) * n, rows, p.kh - 1, n);
-        y += 2;
-        continue;
+      for (; next <= r; ++next) {
+        load(next);
+        next_slot = next_slot + 1 == slots ? 0 : next_slot + 1;
       }
+    };
+    auto row_ptr = [&](size_t li, int64_t r) {  // r is one of the last `slots` rows loaded
+      const int64_t slot = next_slot - (next - r);
+      return ring[li].data() + (slot < 0 ? slot + slots : slot) * rowlen;
+    };
+    for (int64_t y = y0; y < y1; ++y) {
       need(y - p.ay + p.kh - 1);
       for (size_t k = 0; k < p.runs.size(); ++k) {
         const Run& run = p.runs[k];
@@ -317,7 +368,6 @@ void morph_pass(const T* src, T* dst, int64_t H, int64_t W, int64_t C, const Pla
         ptrs[k] = direct(run) ? src_row(r) : row_ptr(run_len_index[k], r) + run.x0 * C;
       }
       combine<T, Max>(dst + y * n, ptrs.data(), ptrs.size(), n);
-      ++y;
     }
   });
 }
@@ -341,8 +391,14 @@ Tensor morph(const Tensor& src, bool is_max, const Tensor& kernel, Point anchor,
       const std::vector<T> colour = border_colour<T>(is_max, value, channels);
       for (int it = 0; it < p.iterations; ++it) {
         Tensor out = Tensor::empty(src.shape(), src.dtype());
-        if (is_max) morph_pass<T, true>(cur.data<T>(), out.data<T>(), H, W, channels, p, border, colour);
-        else morph_pass<T, false>(cur.data<T>(), out.data<T>(), H, W, channels, p, border, colour);
+        T *in = cur.data<T>(), *o = out.data<T>();
+        if (p.rect) {
+          if (is_max) rect_pass<T, true>(in, o, H, W, channels, p, border, colour);
+          else rect_pass<T, false>(in, o, H, W, channels, p, border, colour);
+        } else {
+          if (is_max) morph_pass<T, true>(in, o, H, W, channels, p, border, colour);
+          else morph_pass<T, false>(in, o, H, W, channels, p, border, colour);
+        }
         cur = out;
       }
       return cur;
