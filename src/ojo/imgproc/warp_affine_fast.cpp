@@ -24,11 +24,11 @@ alignas(16) constexpr uint8_t kPairs3[2][16] = {{0, Z, 3, Z, 1, Z, 4, Z, 2, Z, 5
 alignas(16) constexpr uint8_t kPairs4[2][16] = {{0, Z, 4, Z, 1, Z, 5, Z, 2, Z, 6, Z, 3, Z, 7, Z},
                                                 {8, Z, 12, Z, 9, Z, 13, Z, 10, Z, 14, Z, 11, Z, 15, Z}};
 
-bool LinearRowC34(const uint8_t* S0, int64_t sw, int64_t sh, int64_t cn, const int* xs, const int* ys, const int* as,
-                  const int16_t (*tab)[4], uint8_t* D, int64_t n) {
+int64_t LinearRowC34(const uint8_t* S0, int64_t sw, int64_t sh, int64_t cn, const int* xs, const int* ys,
+                     const int* as, const int16_t (*tab)[4], uint8_t* D, int64_t x0, int64_t n) {
 #if HWY_TARGET == HWY_SCALAR
-  (void)S0, (void)sw, (void)sh, (void)cn, (void)xs, (void)ys, (void)as, (void)tab, (void)D, (void)n;
-  return false;
+  (void)S0, (void)sw, (void)sh, (void)cn, (void)xs, (void)ys, (void)as, (void)tab, (void)D, (void)x0, (void)n;
+  return -1;
 #else
   const hn::Full128<uint8_t> d8;
   const hn::Full64<uint8_t> d8h;
@@ -39,10 +39,10 @@ bool LinearRowC34(const uint8_t* S0, int64_t sw, int64_t sh, int64_t cn, const i
   const auto row0 = hn::Load(d8, cn == 3 ? kPairs3[0] : kPairs4[0]);
   const auto row1 = hn::Load(d8, cn == 3 ? kPairs3[1] : kPairs4[1]);
   const auto half = hn::Set(d32, 1 << 14);
-  for (int64_t x = 0; x < n; ++x) {
-    const int sx = xs[x], sy = ys[x];
-    if (!linear_vector_tap(sx, sy, sw, sh, cn, step)) continue;
-    const uint8_t* S = S0 + sy * step + sx * cn;
+  int64_t x = x0;
+  bool tap = x < n && linear_vector_tap(xs[x], ys[x], sw, sh, cn, step);  // pixel x's
+  for (; tap; ++x) {
+    const uint8_t* S = S0 + ys[x] * step + xs[x] * cn;
     const auto taps = hn::Combine(d8, hn::LoadU(d8h, S + step), hn::LoadU(d8h, S));
     int32_t w01, w23;  // (w00, w01) and (w10, w11) as 16-bit pairs
     std::memcpy(&w01, tab[as[x]], 4);
@@ -53,9 +53,10 @@ bool LinearRowC34(const uint8_t* S0, int64_t sw, int64_t sh, int64_t cn, const i
     auto sum = hn::ReorderWidenMulAccumulate(d32, p0, hn::BitCast(d16, hn::Set(d32, w01)), hn::Zero(d32), sum1);
     sum = hn::ReorderWidenMulAccumulate(d32, p1, hn::BitCast(d16, hn::Set(d32, w23)), sum, sum1);
     const auto out = hn::DemoteTo(d8q, hn::ShiftRight<15>(hn::Add(hn::RearrangeToOddPlusEven(sum, sum1), half)));
+    tap = x + 1 < n && linear_vector_tap(xs[x + 1], ys[x + 1], sw, sh, cn, step);
     // A 4-byte store for 3 channels writes the next pixel's first byte: only when this kernel
     // writes that pixel too (BORDER_TRANSPARENT must leave the others as they are).
-    if (cn == 4 || (x + 1 < n && linear_vector_tap(xs[x + 1], ys[x + 1], sw, sh, cn, step))) {
+    if (cn == 4 || tap) {
       hn::StoreU(out, d8q, D + x * cn);
     } else {
       uint8_t last[4];
@@ -63,7 +64,7 @@ bool LinearRowC34(const uint8_t* S0, int64_t sw, int64_t sh, int64_t cn, const i
       std::memcpy(D + x * cn, last, 3);
     }
   }
-  return true;
+  return x;
 #endif
 }
 
@@ -73,9 +74,9 @@ HWY_AFTER_NAMESPACE();
 #if HWY_ONCE
 namespace ojo::warp_detail {
 HWY_EXPORT(LinearRowC34);
-bool linear_row_c34_fast(const uint8_t* S0, int64_t sw, int64_t sh, int64_t cn, const int* xs, const int* ys,
-                         const int* as, const int16_t (*tab)[4], uint8_t* D, int64_t n) {
-  return HWY_DYNAMIC_DISPATCH(LinearRowC34)(S0, sw, sh, cn, xs, ys, as, tab, D, n);
+int64_t linear_row_c34_fast(const uint8_t* S0, int64_t sw, int64_t sh, int64_t cn, const int* xs, const int* ys,
+                            const int* as, const int16_t (*tab)[4], uint8_t* D, int64_t x0, int64_t n) {
+  return HWY_DYNAMIC_DISPATCH(LinearRowC34)(S0, sw, sh, cn, xs, ys, as, tab, D, x0, n);
 }
 }  // namespace ojo::warp_detail
 #endif

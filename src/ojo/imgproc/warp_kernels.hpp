@@ -14,11 +14,12 @@ inline bool linear_vector_tap(int sx, int sy, int64_t sw, int64_t sh, int64_t cn
          static_cast<unsigned>(sy) < static_cast<unsigned>(sh - 1) && (sy + 1) * step + sx * cn + 8 <= sh * step;
 }
 
-// LINEAR rows of 3 or 4 channels: D[x] for each x < n whose (xs[x], ys[x]) passes
+// LINEAR rows of 3 or 4 channels: D[x] for x = x0, x0 + 1, ... while (xs[x], ys[x]) passes
 // linear_vector_tap, as (sum of tap * weight + 2^14) >> 15 with the weights tab[as[x]] (w00, w01,
-// w10, w11) -- the scalar formula, exact in 32 bits. The other pixels are left for the caller.
-// Writes only the pixels it does. Returns false, having done nothing, on a target without vectors.
-bool linear_row_c34_fast(const uint8_t* S0, int64_t sw, int64_t sh, int64_t cn, const int* xs, const int* ys,
-                         const int* as, const int16_t (*tab)[4], uint8_t* D, int64_t n);
+// w10, w11) -- the scalar formula, exact in 32 bits. Returns the first x in [x0, n) that does not
+// pass (n if all do), having written exactly the pixels before it; returns -1, having done
+// nothing, on a target without vectors.
+int64_t linear_row_c34_fast(const uint8_t* S0, int64_t sw, int64_t sh, int64_t cn, const int* xs, const int* ys,
+                            const int* as, const int16_t (*tab)[4], uint8_t* D, int64_t x0, int64_t n);
 
 }  // namespace ojo::warp_detail
