@@ -344,7 +344,8 @@ void linear_row(const Plan& p, const int* xs, const int* ys, const int* as, uint
   const unsigned w1 = static_cast<unsigned>(p.sw - 1), h1 = static_cast<unsigned>(p.sh - 1);
   const int16_t(*tab)[4] = inter_tables().linear;
   const uint8_t* S0 = p.S0;
-  // 3 and 4 channels: the vector kernel does runs of pixels it can, this loop the pixels between.
+  // 3 and 4 channels: the vector kernel does runs of pixels it can, the loops below the pixels
+  // between. Inside and outside pixels go in separate runs, so the inside loop has no call in it.
   bool vector = CN == 3 || CN == 4;
   for (int64_t x = 0; x < n;) {
     if (vector) {
@@ -353,22 +354,23 @@ void linear_row(const Plan& p, const int* xs, const int* ys, const int* as, uint
       else x = stop;
       if (x == n) break;
     }
-    do {
+    for (; x < n; ++x) {
       const int sx = xs[x], sy = ys[x];
+      if (static_cast<unsigned>(sx) >= w1 || static_cast<unsigned>(sy) >= h1) break;
+      if (vector && warp_detail::linear_vector_tap(sx, sy, p.sw, p.sh, cn, step)) break;  // back to the kernel
       const int16_t* w = tab[as[x]];
-      uint8_t* Dx = D + x * cn;
-      if (static_cast<unsigned>(sx) < w1 && static_cast<unsigned>(sy) < h1) {
-        const uint8_t* S = S0 + sy * step + sx * cn;
-        const int w0 = w[0], wa = w[1], wb = w[2], wc = w[3];
-        for (int64_t k = 0; k < cn; ++k)
-          Dx[k] = static_cast<uint8_t>((S[k] * w0 + S[k + cn] * wa + S[k + step] * wb + S[k + step + cn] * wc +
-                                        (1 << (kRemapBits - 1))) >>
-                                       kRemapBits);
-      } else {
-        linear_outside(p, sx, sy, w, Dx);
-      }
-      ++x;
-    } while (x < n && !(vector && warp_detail::linear_vector_tap(xs[x], ys[x], p.sw, p.sh, cn, step)));
+      const uint8_t* S = S0 + sy * step + sx * cn;
+      const int w0 = w[0], wa = w[1], wb = w[2], wc = w[3];
+      for (int64_t k = 0; k < cn; ++k)
+        D[x * cn + k] = static_cast<uint8_t>(
+            (S[k] * w0 + S[k + cn] * wa + S[k + step] * wb + S[k + step + cn] * wc + (1 << (kRemapBits - 1))) >>
+            kRemapBits);
+    }
+    for (; x < n; ++x) {
+      const int sx = xs[x], sy = ys[x];
+      if (static_cast<unsigned>(sx) < w1 && static_cast<unsigned>(sy) < h1) break;
+      linear_outside(p, sx, sy, tab[as[x]], D + x * cn);
+    }
   }
 }
 
@@ -379,21 +381,24 @@ void cubic_row(const Plan& p, const int* xs, const int* ys, const int* as, uint8
                  h3 = static_cast<unsigned>(std::max<int64_t>(p.sh - 3, 0));
   const int16_t(*tab)[16] = inter_tables().cubic;
   const uint8_t* S0 = p.S0;
-  const int64_t dw = n;
-  for (int64_t x = 0; x < dw; ++x, D += cn) {
-    const int cx = xs[x] - 1, cy = ys[x] - 1;
-    const int16_t* w = tab[as[x]];
-    if (static_cast<unsigned>(cx) < w3 && static_cast<unsigned>(cy) < h3) {
+  for (int64_t x = 0; x < n;) {  // runs of inside pixels, then of outside ones (see nearest_row)
+    for (; x < n; ++x) {
+      const int cx = xs[x] - 1, cy = ys[x] - 1;
+      if (static_cast<unsigned>(cx) >= w3 || static_cast<unsigned>(cy) >= h3) break;
+      const int16_t* w = tab[as[x]];
       const uint8_t* S = S0 + cy * step + cx * cn;
       for (int64_t k = 0; k < cn; ++k) {
         const uint8_t* s = S + k;
         int sum = 0;
         for (int i = 0; i < 4; ++i, s += step)
           sum += s[0] * w[i * 4] + s[cn] * w[i * 4 + 1] + s[2 * cn] * w[i * 4 + 2] + s[3 * cn] * w[i * 4 + 3];
-        D[k] = cast_fixed(sum);
+        D[x * cn + k] = cast_fixed(sum);
       }
-    } else {
-      cubic_outside(p, cx, cy, w, D);
+    }
+    for (; x < n; ++x) {
+      const int cx = xs[x] - 1, cy = ys[x] - 1;
+      if (static_cast<unsigned>(cx) < w3 && static_cast<unsigned>(cy) < h3) break;
+      cubic_outside(p, cx, cy, tab[as[x]], D + x * cn);
     }
   }
 }
@@ -403,14 +408,32 @@ void nearest_row(const Plan& p, const int* xs, const int* ys, uint8_t* D, int64_
   const int64_t cn = CN > 0 ? CN : p.cn;
   const unsigned W = static_cast<unsigned>(p.sw), H = static_cast<unsigned>(p.sh);
   const uint8_t* S0 = p.S0;
-  const int64_t dw = n, step = p.sstep;
-  for (int64_t x = 0; x < dw; ++x, D += cn) {
-    const int sx = xs[x], sy = ys[x];
-    if (static_cast<unsigned>(sx) < W && static_cast<unsigned>(sy) < H) {
+  const int64_t step = p.sstep;
+  const uint8_t* S_end = S0 + p.sh * step;
+  // Runs of inside pixels, then runs of outside ones: the inside loop has no call in it, so its
+  // pointers and bounds stay in registers.
+  for (int64_t x = 0; x < n;) {
+    for (; x < n; ++x) {
+      const int sx = xs[x], sy = ys[x];
+      if (static_cast<unsigned>(sx) >= W || static_cast<unsigned>(sy) >= H) break;
       const uint8_t* S = S0 + sy * step + sx * cn;
-      for (int64_t k = 0; k < cn; ++k) D[k] = S[k];
-    } else {
-      nearest_outside(p, sx, sy, D);
+      if constexpr (CN == 3) {
+        // Four bytes at once when the fourth (the next pixel's first) is inside the source and
+        // the next pixel is inside too, so that it is overwritten right after.
+        if (x + 1 < n && S + 4 <= S_end && static_cast<unsigned>(xs[x + 1]) < W &&
+            static_cast<unsigned>(ys[x + 1]) < H) {
+          uint32_t v;
+          std::memcpy(&v, S, 4);
+          std::memcpy(D + x * 3, &v, 4);
+          continue;
+        }
+      }
+      for (int64_t k = 0; k < cn; ++k) D[x * cn + k] = S[k];
+    }
+    for (; x < n; ++x) {
+      const int sx = xs[x], sy = ys[x];
+      if (static_cast<unsigned>(sx) < W && static_cast<unsigned>(sy) < H) break;
+      nearest_outside(p, sx, sy, D + x * cn);
     }
   }
 }
