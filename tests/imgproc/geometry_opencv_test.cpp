@@ -239,7 +239,8 @@ TEST(WarpAffineVsOpenCV, RotationsOfPhotosEveryInterpolationAndBorder) {
 
 // LINEAR on 3 and 4 channels runs a vector kernel (one pixel per 128-bit vector) on every Highway
 // target; pixels whose loads would leave the source, and border pixels, stay scalar.
-TEST(WarpAffineVsOpenCV, LinearColourEveryHighwayTarget) {
+// LINEAR and CUBIC on 3 and 4 channels go through vector kernels: every target this CPU runs.
+TEST(WarpAffineVsOpenCV, LinearAndCubicColourEveryHighwayTarget) {
   const Tensor rgb = photo("astronaut.png").index({Slice(0, 120), Slice(0, 97)});
   cv::Mat rgba_mat;
   cv::cvtColor(to_cv(rgb), rgba_mat, cv::COLOR_RGB2RGBA);
@@ -248,9 +249,10 @@ TEST(WarpAffineVsOpenCV, LinearColourEveryHighwayTarget) {
   for (int64_t target : hwy::SupportedAndGeneratedTargets()) {
     hwy::SetSupportedTargetsForTest(target);
     for (const Tensor* img : {&rgb, &rgba})
-      for (int border : kWarpBorders)
-        expect_warp_matches(*img, M, {101, 131}, INTER_LINEAR, border, {10, 200, 77, 5},
-                            std::string("Highway target ") + hwy::TargetName(target));
+      for (int interp : {INTER_LINEAR, INTER_CUBIC})
+        for (int border : kWarpBorders)
+          expect_warp_matches(*img, M, {101, 131}, interp, border, {10, 200, 77, 5},
+                              std::string("Highway target ") + hwy::TargetName(target));
   }
   hwy::SetSupportedTargetsForTest(0);
 }
