@@ -13,8 +13,9 @@
 // scalar model, so the bytes are identical. Targets without hardware FMA (SSE2/SSSE3/SSE4) would
 // need an exact FMA emulation; they return 0 and the reference rows do the work. The kernels stop
 // at the end of the row's SIMD blocks (32 pixels for HSV -> RGB, 8 for HLS); the reference row
-// finishes from there, tail model included. HSV -> RGB has an AVX2 kernel of its own that reads
-// and writes the interleaved pixels with byte shuffles per 128-bit half (~1.5x the generic one).
+// finishes from there, tail model included. On AVX2 the four HSV/HLS conversions read and write
+// the interleaved pixels eight at a time with byte shuffles per 128-bit half (MapPixelsU8; 25-40%
+// faster than deinterleaving 32 pixels through stack arrays).
 #include <cfloat>
 #include <cstdint>
 #include <cstring>
@@ -127,7 +128,59 @@ int64_t ShuffleU8(const uint8_t* src, uint8_t* dst, int64_t n, int scn, int dcn,
 #endif
 }
 
-#if HWY_TARGET != HWY_SCALAR
+#if HWY_TARGET == HWY_AVX2
+// u8 pixels with three (of scn) channels in, three (+ opaque alpha when dcn == 4) out, computed in
+// i32 lanes by `f(in0, in1, in2, out0, out1, out2)`; the outputs saturate to u8.
+// AVX2: eight pixels per step straight from and to the interleaved rows. Each 128-bit half of a
+// vector holds four pixels: one byte shuffle per half widens a channel to 32-bit lanes, and two
+// packs (saturating) and one shuffle per half turn three channels back into four pixels.
+template <class F>
+int64_t MapPixelsU8(const uint8_t* src, int scn, uint8_t* dst, int dcn, int64_t limit, F f) {
+  const hn::Full256<uint8_t> d8;
+  const hn::Full128<uint8_t> d16b;  // one 128-bit half
+  const hn::Full64<uint8_t> d8b;
+  const hn::Full256<int32_t> di;
+  constexpr uint8_t Z = 0x80;
+  // Three channels: half 0 reads pixels 0-3 from bytes 0-11 of a 16-byte load at the first pixel,
+  // half 1 pixels 4-7 from bytes 4-15 of one 8 bytes on (so that it ends with the eighth pixel).
+  alignas(32) static constexpr uint8_t kWiden3[3][32] = {
+      {0, Z, Z, Z, 3, Z, Z, Z, 6, Z, Z, Z, 9, Z, Z, Z, 4, Z, Z, Z, 7, Z, Z, Z, 10, Z, Z, Z, 13, Z, Z, Z},
+      {1, Z, Z, Z, 4, Z, Z, Z, 7, Z, Z, Z, 10, Z, Z, Z, 5, Z, Z, Z, 8, Z, Z, Z, 11, Z, Z, Z, 14, Z, Z, Z},
+      {2, Z, Z, Z, 5, Z, Z, Z, 8, Z, Z, Z, 11, Z, Z, Z, 6, Z, Z, Z, 9, Z, Z, Z, 12, Z, Z, Z, 15, Z, Z, Z}};
+  alignas(16) static constexpr uint8_t kWiden4[3][16] = {{0, Z, Z, Z, 4, Z, Z, Z, 8, Z, Z, Z, 12, Z, Z, Z},
+                                                         {1, Z, Z, Z, 5, Z, Z, Z, 9, Z, Z, Z, 13, Z, Z, Z},
+                                                         {2, Z, Z, Z, 6, Z, Z, Z, 10, Z, Z, Z, 14, Z, Z, Z}};
+  // After the packs a half holds out0 0-3, out1 0-3, out2 0-3, out2 0-3: per pixel, three bytes
+  // (four channels: a zero fourth byte, OR-ed with 255).
+  alignas(16) static constexpr uint8_t kPixels3[16] = {0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11, Z, Z, Z, Z};
+  alignas(16) static constexpr uint8_t kPixels4[16] = {0, 4, 8, Z, 1, 5, 9, Z, 2, 6, 10, Z, 3, 7, 11, Z};
+  hn::Vec<decltype(d8)> widen[3];
+  for (int c = 0; c < 3; ++c) widen[c] = scn == 3 ? hn::Load(d8, kWiden3[c]) : hn::LoadDup128(d8, kWiden4[c]);
+  const auto gather = hn::LoadDup128(d8, dcn == 3 ? kPixels3 : kPixels4);
+  const auto alpha = hn::BitCast(d8, hn::Set(hn::Full256<uint32_t>(), 0xff000000u));
+  int64_t i = 0;
+  for (; i + 8 <= limit; i += 8) {
+    const uint8_t* S = src + i * scn;
+    const auto raw = scn == 3 ? hn::Combine(d8, hn::LoadU(d16b, S + 8), hn::LoadU(d16b, S)) : hn::LoadU(d8, S);
+    auto channel = [&](int c) { return hn::BitCast(di, hn::TableLookupBytesOr0(raw, widen[c])); };
+    hn::Vec<decltype(di)> o0, o1, o2;
+    f(channel(0), channel(1), channel(2), o0, o1, o2);
+    const __m256i packed = _mm256_packus_epi16(_mm256_packs_epi32(o0.raw, o1.raw), _mm256_packs_epi32(o2.raw, o2.raw));
+    const auto px = hn::TableLookupBytesOr0(hn::Vec<decltype(d8)>{packed}, gather);
+    uint8_t* D = dst + i * dcn;
+    if (dcn == 4) {
+      hn::StoreU(hn::Or(px, alpha), d8, D);
+    } else {  // 12 bytes per half: 16 + 8 + 4, each store rewriting what the one before wrote past 12
+      hn::StoreU(hn::LowerHalf(d16b, px), d16b, D);
+      const auto upper = hn::UpperHalf(d16b, px);
+      hn::StoreU(hn::LowerHalf(d8b, upper), d8b, D + 12);
+      const uint32_t last = hn::GetLane(hn::BitCast(hn::Full128<uint32_t>(), hn::ShiftRightBytes<8>(d16b, upper)));
+      std::memcpy(D + 20, &last, 4);
+    }
+  }
+  return i;
+}
+#elif HWY_TARGET != HWY_SCALAR
 // u8 pixels with three (of scn) channels in, three (+ opaque alpha when dcn == 4) out, computed in
 // i32 lanes by `f(in0, in1, in2, out0, out1, out2)`; the outputs saturate to u8.
 template <class F>
@@ -197,41 +250,17 @@ int64_t Rgb2HsvU8(const uint8_t* src, uint8_t* dst, int64_t n, int scn, int blue
 }
 
 #if HWY_TARGET == HWY_AVX2
-// HSV -> RGB on AVX2, the same arithmetic eight pixels at a time straight from and to the
-// interleaved rows: each 128-bit half of a vector holds four pixels, so a byte shuffle per half
-// widens one channel to 32-bit lanes, and on the way out two packs and one shuffle per half turn
-// the three channels' 32-bit lanes back into four interleaved pixels. Truncation is cvttps2dq:
-// the values lie in [0, 255].
+// HSV -> RGB on AVX2 through MapPixelsU8 (eight pixels per step, no stack arrays); truncation is
+// cvttps2dq, exact here since the values lie in [0, 255].
 int64_t Hsv2RgbU8Avx2(const uint8_t* src, uint8_t* dst, int64_t limit, int dcn, int blue, float hscale) {
   const hn::Full256<float> df;
-  const hn::Full256<uint8_t> d8;
-  const hn::Full128<uint8_t> d8h;
   const auto k255inv = hn::Set(df, 1.f / 255.f), k255 = hn::Set(df, 255.f), one = hn::Set(df, 1.f);
   const auto ksixth = hn::Set(df, 1.f / 6.f), k6 = hn::Set(df, 6.f), kscale = hn::Set(df, hscale);
   const auto c1 = hn::Set(df, 1.f), c2 = hn::Set(df, 2.f), c3 = hn::Set(df, 3.f), c4 = hn::Set(df, 4.f);
-  // Lane 0 reads pixels 0-3 from bytes 0-11 of the first 16-byte load, lane 1 pixels 4-7 from
-  // bytes 4-15 of the second (which starts 8 bytes on, so that it ends with the eighth pixel).
-  constexpr uint8_t Z = 0x80;
-  alignas(32) static constexpr uint8_t kWiden[3][32] = {
-      {0, Z, Z, Z, 3, Z, Z, Z, 6, Z, Z, Z, 9, Z, Z, Z, 4, Z, Z, Z, 7, Z, Z, Z, 10, Z, Z, Z, 13, Z, Z, Z},
-      {1, Z, Z, Z, 4, Z, Z, Z, 7, Z, Z, Z, 10, Z, Z, Z, 5, Z, Z, Z, 8, Z, Z, Z, 11, Z, Z, Z, 14, Z, Z, Z},
-      {2, Z, Z, Z, 5, Z, Z, Z, 8, Z, Z, Z, 11, Z, Z, Z, 6, Z, Z, Z, 9, Z, Z, Z, 12, Z, Z, Z, 15, Z, Z, Z}};
-  // After the packs a half holds b0-3, g0-3, r0-3, r0-3 (b = the first output channel): gather
-  // them per pixel, three bytes (zero fourth byte for four channels, OR-ed with 255 below).
-  alignas(32) static constexpr uint8_t kPixels3[16] = {0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11, Z, Z, Z, Z};
-  alignas(32) static constexpr uint8_t kPixels4[16] = {0, 4, 8, Z, 1, 5, 9, Z, 2, 6, 10, Z, 3, 7, 11, Z};
-  const auto wh = hn::Load(d8, kWiden[0]), ws = hn::Load(d8, kWiden[1]), wv = hn::Load(d8, kWiden[2]);
-  const auto gather = hn::LoadDup128(d8, dcn == 3 ? kPixels3 : kPixels4);
-  const auto alpha = hn::BitCast(d8, hn::Set(hn::Full256<uint32_t>(), 0xff000000u));
-  const hn::Full256<int32_t> di;
-  auto widen = [&](auto raw, auto table) { return hn::ConvertTo(df, hn::BitCast(di, hn::TableLookupBytesOr0(raw, table))); };
-  int64_t i = 0;
-  for (; i + 8 <= limit; i += 8) {
-    const uint8_t* S = src + i * 3;
-    const auto raw = hn::Combine(d8, hn::LoadU(d8h, S + 8), hn::LoadU(d8h, S));
-    auto h = widen(raw, wh);
-    const auto s = hn::Mul(widen(raw, ws), k255inv), v = hn::Mul(widen(raw, wv), k255inv);
-    h = hn::Mul(h, kscale);
+  auto trunc_i = [&](auto x) { return hn::Vec256<int32_t>{_mm256_cvttps_epi32(hn::Mul(x, k255).raw)}; };
+  return MapPixelsU8(src, 3, dst, dcn, limit, [&](auto hi, auto si, auto vi, auto& o0, auto& o1, auto& o2) {
+    auto h = hn::Mul(hn::ConvertTo(df, hi), kscale);
+    const auto s = hn::Mul(hn::ConvertTo(df, si), k255inv), v = hn::Mul(hn::ConvertTo(df, vi), k255inv);
     const auto pre = hn::Trunc(h);
     h = hn::Sub(h, pre);
     const auto t0 = v, t1 = hn::Mul(v, hn::Sub(one, s));
@@ -242,23 +271,8 @@ int64_t Hsv2RgbU8Avx2(const uint8_t* src, uint8_t* dst, int64_t limit, int dcn, 
     const auto r = hn::IfThenElse(
         sector < c1, t0,
         hn::IfThenElse(sector == c1, t2, hn::IfThenElse(sector <= c3, t1, hn::IfThenElse(sector == c4, t3, t0))));
-    const __m256i ib = _mm256_cvttps_epi32(hn::Mul(b, k255).raw), ig = _mm256_cvttps_epi32(hn::Mul(g, k255).raw);
-    const __m256i ir = _mm256_cvttps_epi32(hn::Mul(r, k255).raw);
-    const __m256i first = blue == 0 ? ib : ir, third = blue == 0 ? ir : ib;
-    const __m256i packed = _mm256_packus_epi16(_mm256_packs_epi32(first, ig), _mm256_packs_epi32(third, third));
-    const auto px = hn::TableLookupBytesOr0(hn::Vec256<uint8_t>{packed}, gather);
-    uint8_t* D = dst + i * dcn;
-    if (dcn == 4) {
-      hn::StoreU(hn::Or(px, alpha), d8, D);
-    } else {  // 12 bytes per half; the second half's store also covers what the first wrote past 12
-      hn::StoreU(hn::LowerHalf(d8h, px), d8h, D);
-      const auto upper = hn::UpperHalf(d8h, px);
-      hn::StoreU(hn::LowerHalf(hn::Full64<uint8_t>(), upper), hn::Full64<uint8_t>(), D + 12);
-      const uint32_t last = hn::GetLane(hn::BitCast(hn::Full128<uint32_t>(), hn::ShiftRightBytes<8>(d8h, upper)));
-      std::memcpy(D + 20, &last, 4);
-    }
-  }
-  return i;
+    o0 = trunc_i(blue == 0 ? b : r), o1 = trunc_i(g), o2 = trunc_i(blue == 0 ? r : b);
+  });
 }
 #endif
 
