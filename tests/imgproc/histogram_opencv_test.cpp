@@ -5,9 +5,11 @@
 // written with OpenCV.
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
+#include <hwy/targets.h>
 
 #include <cmath>
 #include <limits>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -322,6 +324,30 @@ TEST(LUTVsOpenCV, TablesOfEveryShapeAndDtype) {
     }
     expect_equal_images(ref::LUT(src, lut), expected, label + " (ref)");
   }
+}
+
+// The shared u8 table goes through a vector kernel (16 byte shuffles): a random table, every
+// source value, row lengths around the vector widths, every Highway target this CPU runs.
+TEST(LUTVsOpenCV, RandomU8TableEveryValueEveryHighwayTarget) {
+  std::mt19937 rng(11);
+  Tensor table = Tensor::empty({256}, DType::u8);
+  for (int i = 0; i < 256; ++i) table.data<uint8_t>()[i] = static_cast<uint8_t>(rng());
+  cv::Mat cv_table = to_cv(table.view({256, 1}));
+  for (int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    hwy::SetSupportedTargetsForTest(target);
+    for (int64_t w : {1, 15, 16, 17, 31, 32, 33, 63, 64, 65, 256, 999})
+      for (int64_t h : {1, 7}) {
+        Tensor src = Tensor::empty({h, w}, DType::u8);
+        for (int64_t i = 0; i < src.numel(); ++i) src.data<uint8_t>()[i] = static_cast<uint8_t>(i * 131 + rng() % 7);
+        cv::Mat expected, flipped;
+        cv::LUT(to_cv(src), cv_table, expected);
+        cv::flip(expected, flipped, 1);
+        const std::string label = shape_str(src.shape()) + " Highway target " + hwy::TargetName(target);
+        expect_equal_images(LUT(src, table), expected, label);
+        expect_equal_images(LUT(src.index({Slice(None), Slice(None, None, -1)}), table), flipped, label + " flipped");
+      }
+  }
+  hwy::SetSupportedTargetsForTest(0);
 }
 
 TEST(LUTVsOpenCV, BadInput) {

@@ -7,6 +7,7 @@
 #include "ojo/core/parallel.hpp"
 #include "ojo/imgproc/border.hpp"
 #include "ojo/imgproc/histogram.hpp"
+#include "lut_kernels.hpp"
 #include "pixel_rows.hpp"
 
 namespace ojo {
@@ -27,12 +28,13 @@ int64_t check_lut(const Tensor& src, const Tensor& lut) {
        "{1, 256, C} with C = ", C, " channels of src), got shape ", shape_str(lut.shape()));
 }
 
-// u8 -> u8 with one shared table: the table copied to the stack (the byte stores cannot alias it,
-// so loads run ahead of stores), 8 source bytes read as one word and 8 results stored as one.
+// u8 -> u8 with one shared table: vector lookups (lut_fast.cpp), then for the rest the table
+// copied to the stack (the byte stores cannot alias it, so loads run ahead of stores), 8 source
+// bytes read as one word and 8 results stored as one.
 void lut_u8_shared(const uint8_t* s, const uint8_t* tab, uint8_t* d, int64_t n) {
   uint8_t t[256];
   std::memcpy(t, tab, 256);
-  int64_t i = 0;
+  int64_t i = lut_detail::lut_u8_fast(s, t, d, n);
   for (; i + 8 <= n; i += 8) {
     uint64_t v, r = 0;
     std::memcpy(&v, s + i, 8);
