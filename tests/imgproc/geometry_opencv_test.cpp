@@ -60,6 +60,11 @@ TEST(ResizeVsOpenCV, EveryHighwayTargetThisCpuRuns) {
         for (Size d : {Size{32, 20}, Size{194, 122}, Size{31, 29}, Size{48, 30}})
           expect_resize_matches(img, d, 0, 0, interp, std::string("Highway target ") + hwy::TargetName(target));
     }
+    // Gray LINEAR reads four destination pixels' taps from one 16-byte window while they span at
+    // most 15 bytes: these widths have groups spanning 14 and 15 side by side.
+    for (auto [sw, dw] : {std::pair{131, 28}, {127, 27}, {192, 41}, {93, 19}})
+      expect_resize_matches(random_image(9, sw, 1, 3), {dw, 5}, 0, 0, INTER_LINEAR,
+                            std::string("window limit, Highway target ") + hwy::TargetName(target));
   }
   hwy::SetSupportedTargetsForTest(0);
 }

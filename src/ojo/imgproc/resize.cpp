@@ -217,7 +217,7 @@ void hresize_linear(const uint8_t* const* S, int* const* D, const int* __restric
                     int64_t n, int64_t cn, int64_t swidth, bool fast) {
   int64_t dx = 0;
   if (fast)
-    for (int r = 0; r < R; ++r) dx = resize_detail::hresize_linear_c34_fast(S[r], D[r], xofs, alpha, n, cn, swidth);
+    for (int r = 0; r < R; ++r) dx = resize_detail::hresize_linear_fast(S[r], D[r], xofs, alpha, n, cn, swidth);
   // SSE2 (the baseline): 8 tap pairs packed in 16-bit words, widened to int16 and multiplied-added
   // with their weight pairs (pmaddwd) -- the same exact int32 sums as the scalar loop.
   auto block = [&](auto pair) {

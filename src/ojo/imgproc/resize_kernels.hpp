@@ -6,10 +6,10 @@
 
 namespace ojo::resize_detail {
 
-// LINEAR horizontal pass for cn = 3 or 4 (others return 0):
+// LINEAR horizontal pass for cn = 1, 3 or 4 (others return 0):
 //   D[dx] = S[xofs[dx]] * alpha[2dx] + S[xofs[dx] + cn] * alpha[2dx + 1]
 // for dx < n, where xofs of a pixel's channels are consecutive; reads only S[0, swidth).
-int64_t hresize_linear_c34_fast(const uint8_t* S, int32_t* D, const int32_t* xofs, const int16_t* alpha, int64_t n,
+int64_t hresize_linear_fast(const uint8_t* S, int32_t* D, const int32_t* xofs, const int16_t* alpha, int64_t n,
                                 int64_t cn, int64_t swidth);
 
 // LINEAR vertical pass (OpenCV's u8 formula): D[x] = saturate((((S0[x] >> 4) * b0 >> 16) +
