@@ -249,28 +249,37 @@ int64_t Rgb2HsvU8(const uint8_t* src, uint8_t* dst, int64_t n, int scn, int blue
 #endif
 }
 
+#if HWY_TARGET != HWY_SCALAR
+// The HSV -> RGB "simd" model on float lanes: h in [0, hrange), s and v in 0..1 in; b, g, r in
+// 0..1 out (t1 = v(1 - s), t2 = v·fma(-s, h', 1), t3 = v·fma(-s, 1 - h', 1), picked by sector).
+template <class DF, class V>
+HWY_INLINE void HsvToBgr(DF df, V h, V s, V v, float hscale, V& b, V& g, V& r) {
+  const auto one = hn::Set(df, 1.f), c2 = hn::Set(df, 2.f), c3 = hn::Set(df, 3.f), c4 = hn::Set(df, 4.f);
+  h = hn::Mul(h, hn::Set(df, hscale));
+  const auto pre = hn::Trunc(h);
+  h = hn::Sub(h, pre);
+  const auto t0 = v, t1 = hn::Mul(v, hn::Sub(one, s));
+  const auto t2 = hn::Mul(v, hn::NegMulAdd(s, h, one)), t3 = hn::Mul(v, hn::NegMulAdd(s, hn::Sub(one, h), one));
+  const auto sector = hn::Sub(pre, hn::Mul(hn::Trunc(hn::Mul(pre, hn::Set(df, 1.f / 6.f))), hn::Set(df, 6.f)));
+  b = hn::IfThenElse(sector < c2, t1, hn::IfThenElse(sector == c2, t3, hn::IfThenElse(sector <= c4, t0, t2)));
+  g = hn::IfThenElse(sector < one, t3, hn::IfThenElse(sector <= c2, t0, hn::IfThenElse(sector == c3, t2, t1)));
+  r = hn::IfThenElse(sector < one, t0,
+                     hn::IfThenElse(sector == one, t2,
+                                    hn::IfThenElse(sector <= c3, t1, hn::IfThenElse(sector == c4, t3, t0))));
+}
+#endif
+
 #if HWY_TARGET == HWY_AVX2
 // HSV -> RGB on AVX2 through MapPixelsU8 (eight pixels per step, no stack arrays); truncation is
 // cvttps2dq, exact here since the values lie in [0, 255].
 int64_t Hsv2RgbU8Avx2(const uint8_t* src, uint8_t* dst, int64_t limit, int dcn, int blue, float hscale) {
   const hn::Full256<float> df;
-  const auto k255inv = hn::Set(df, 1.f / 255.f), k255 = hn::Set(df, 255.f), one = hn::Set(df, 1.f);
-  const auto ksixth = hn::Set(df, 1.f / 6.f), k6 = hn::Set(df, 6.f), kscale = hn::Set(df, hscale);
-  const auto c1 = hn::Set(df, 1.f), c2 = hn::Set(df, 2.f), c3 = hn::Set(df, 3.f), c4 = hn::Set(df, 4.f);
+  const auto k255inv = hn::Set(df, 1.f / 255.f), k255 = hn::Set(df, 255.f);
   auto trunc_i = [&](auto x) { return hn::Vec256<int32_t>{_mm256_cvttps_epi32(hn::Mul(x, k255).raw)}; };
   return MapPixelsU8(src, 3, dst, dcn, limit, [&](auto hi, auto si, auto vi, auto& o0, auto& o1, auto& o2) {
-    auto h = hn::Mul(hn::ConvertTo(df, hi), kscale);
-    const auto s = hn::Mul(hn::ConvertTo(df, si), k255inv), v = hn::Mul(hn::ConvertTo(df, vi), k255inv);
-    const auto pre = hn::Trunc(h);
-    h = hn::Sub(h, pre);
-    const auto t0 = v, t1 = hn::Mul(v, hn::Sub(one, s));
-    const auto t2 = hn::Mul(v, hn::NegMulAdd(s, h, one)), t3 = hn::Mul(v, hn::NegMulAdd(s, hn::Sub(one, h), one));
-    const auto sector = hn::Sub(pre, hn::Mul(hn::Trunc(hn::Mul(pre, ksixth)), k6));
-    const auto b = hn::IfThenElse(sector < c2, t1, hn::IfThenElse(sector == c2, t3, hn::IfThenElse(sector <= c4, t0, t2)));
-    const auto g = hn::IfThenElse(sector < c1, t3, hn::IfThenElse(sector <= c2, t0, hn::IfThenElse(sector == c3, t2, t1)));
-    const auto r = hn::IfThenElse(
-        sector < c1, t0,
-        hn::IfThenElse(sector == c1, t2, hn::IfThenElse(sector <= c3, t1, hn::IfThenElse(sector == c4, t3, t0))));
+    hn::Vec<decltype(df)> b, g, r;
+    HsvToBgr(df, hn::ConvertTo(df, hi), hn::Mul(hn::ConvertTo(df, si), k255inv), hn::Mul(hn::ConvertTo(df, vi), k255inv),
+             hscale, b, g, r);
     o0 = trunc_i(blue == 0 ? b : r), o1 = trunc_i(g), o2 = trunc_i(blue == 0 ? r : b);
   });
 }
@@ -291,9 +300,7 @@ int64_t Hsv2RgbU8(const uint8_t* src, uint8_t* dst, int64_t limit, int dcn, int 
   const hn::ScalableTag<uint8_t> d8;
   const hn::Rebind<uint8_t, decltype(df)> dq;  // a quarter of d8's lanes, one per float lane
   const int64_t N8 = static_cast<int64_t>(hn::Lanes(d8)), NF = static_cast<int64_t>(hn::Lanes(df));
-  const auto k255inv = hn::Set(df, 1.f / 255.f), k255 = hn::Set(df, 255.f), one = hn::Set(df, 1.f);
-  const auto ksixth = hn::Set(df, 1.f / 6.f), k6 = hn::Set(df, 6.f), kscale = hn::Set(df, hscale);
-  const auto c1 = hn::Set(df, 1.f), c2 = hn::Set(df, 2.f), c3 = hn::Set(df, 3.f), c4 = hn::Set(df, 4.f);
+  const auto k255inv = hn::Set(df, 1.f / 255.f), k255 = hn::Set(df, 255.f);
   const auto opaque = hn::Set(d8, uint8_t{255});
   const auto magic = hn::Set(df, 8388608.f);  // 2^23
   const auto imagic = hn::BitCast(di, magic);
@@ -304,20 +311,11 @@ int64_t Hsv2RgbU8(const uint8_t* src, uint8_t* dst, int64_t limit, int dcn, int 
     hn::LoadInterleaved3(d8, src + i * 3, hv, sv, vv);
     hn::Store(hv, d8, in[0]), hn::Store(sv, d8, in[1]), hn::Store(vv, d8, in[2]);
     for (int64_t k = 0; k < N8; k += NF) {
-      auto h = hn::ConvertTo(df, hn::PromoteTo(di, hn::Load(dq, in[0] + k)));
+      const auto h = hn::ConvertTo(df, hn::PromoteTo(di, hn::Load(dq, in[0] + k)));
       const auto s = hn::Mul(hn::ConvertTo(df, hn::PromoteTo(di, hn::Load(dq, in[1] + k))), k255inv);
       const auto v = hn::Mul(hn::ConvertTo(df, hn::PromoteTo(di, hn::Load(dq, in[2] + k))), k255inv);
-      h = hn::Mul(h, kscale);
-      const auto pre = hn::Trunc(h);
-      h = hn::Sub(h, pre);
-      const auto t0 = v, t1 = hn::Mul(v, hn::Sub(one, s));
-      const auto t2 = hn::Mul(v, hn::NegMulAdd(s, h, one)), t3 = hn::Mul(v, hn::NegMulAdd(s, hn::Sub(one, h), one));
-      const auto sector = hn::Sub(pre, hn::Mul(hn::Trunc(hn::Mul(pre, ksixth)), k6));
-      const auto b = hn::IfThenElse(sector < c2, t1, hn::IfThenElse(sector == c2, t3, hn::IfThenElse(sector <= c4, t0, t2)));
-      const auto g = hn::IfThenElse(sector < c1, t3, hn::IfThenElse(sector <= c2, t0, hn::IfThenElse(sector == c3, t2, t1)));
-      const auto r = hn::IfThenElse(
-          sector < c1, t0,
-          hn::IfThenElse(sector == c1, t2, hn::IfThenElse(sector <= c3, t1, hn::IfThenElse(sector == c4, t3, t0))));
+      hn::Vec<decltype(df)> b, g, r;
+      HsvToBgr(df, h, s, v, hscale, b, g, r);
       // Truncation toward zero. The values lie in [0, 255]: 2^23 + trunc(x) holds the integer in
       // its low mantissa bits (cheaper than a checked float -> int conversion).
       auto to_u8 = [&](auto x) {
