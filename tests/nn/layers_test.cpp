@@ -10,6 +10,7 @@
 // are each within that of the float64 value): rtol 5e-5 there. Where those terms cancel, torch's own
 // float32 weight gradient lands up to 1e-4 relative from the exact one; for conv2d the reference data
 // holds the exact (float64) gradient too, and ojo must be within 5e-5 of it plus twice torch's error.
+#include <hwy/targets.h>
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -66,6 +67,7 @@ nn::Padding2d padding(const json& v) {
 struct Variant {
   bool reference;
   int threads;
+  int64_t target;  // a Highway target to run alone, 0 for the best one
 };
 
 // Runs case `name` with its inputs; returns the outputs by key ("out", and "indices" for max pooling).
@@ -115,10 +117,17 @@ TEST_P(LayersPytorch, ForwardAndBackward) {
   const json& c = cases().at(name);
   const std::string op = c["op"];
   const bool has_reference_path = op == "conv2d" || op == "conv2d_relu" || op == "max_pool2d";
-  for (Variant v : {Variant{false, 1}, Variant{false, 2}, Variant{true, 1}}) {
+  // The fast paths' kernels under every Highway target this CPU runs (AVX-512 picks other tiles).
+  std::vector<Variant> variants = {{false, 1, 0}, {false, 2, 0}, {true, 1, 0}};
+  if (has_reference_path)
+    for (int64_t target : hwy::SupportedAndGeneratedTargets())
+      if (target != hwy::SupportedAndGeneratedTargets().front()) variants.push_back({false, 2, target});
+  for (Variant v : variants) {
     if (v.reference && !has_reference_path) continue;
-    SCOPED_TRACE(std::string(v.reference ? "reference" : "fast") + " path, " + std::to_string(v.threads) + " thread(s)");
+    SCOPED_TRACE(std::string(v.reference ? "reference" : "fast") + " path, " + std::to_string(v.threads) +
+                 " thread(s)" + (v.target ? std::string(", Highway target ") + hwy::TargetName(v.target) : ""));
     set_num_threads(v.threads);
+    hwy::SetSupportedTargetsForTest(v.target);
     std::map<std::string, Tensor> in;
     for (const auto& key : c["inputs"]) in[key] = load(name, key);
     for (const auto& key : c["grads"]) in[key].requires_grad_();
@@ -137,6 +146,7 @@ TEST_P(LayersPytorch, ForwardAndBackward) {
       else EXPECT_TRUE(allclose(in[k].grad(), load(name, "grad_" + k), kAtol, rtol)) << "gradient of " << k;
     }
   }
+  hwy::SetSupportedTargetsForTest(0);
   set_num_threads(2);
 }
 
@@ -180,15 +190,20 @@ INSTANTIATE_TEST_SUITE_P(Reference, LayersPytorch, ::testing::ValuesIn(case_name
 // One image without gradients (inference) shares its output rows between the threads, each part
 // padding only the input rows it reads. Every thread count must give the reference path's values
 // (itself checked against torch above) and the same bits: tall and short images, rows narrower
-// than a vector, 5×5 kernels, uneven padding. Each call follows one on other data, so a part that
-// read input it did not pad would see that data's values.
+// than a vector, 5×5 kernels, uneven padding, first layers (≤ 27 taps, written row by row) whose
+// rows end in a single vector of 4 or 8 lanes (20, 12 and 24 wide); under every Highway target.
+// Each call follows one on other data, so a part that read input it did not pad would see that
+// data's values.
 TEST(ConvolutionThreads, OneImageSplitByRowsIsThreadCountIndependent) {
   struct Shape { int64_t c, o, h, w, k; nn::Size2 pad; };
   const std::vector<Shape> shapes = {{1, 10, 28, 28, 3, {1, 1}}, {10, 10, 14, 14, 3, {1, 1}}, {3, 7, 5, 3, 3, {1, 1}},
-                                     {2, 4, 9, 6, 5, {2, 1}},    {4, 6, 3, 17, 3, {0, 1}},   {3, 5, 40, 11, 3, {0, 0}}};
+                                     {2, 4, 9, 6, 5, {2, 1}},    {4, 6, 3, 17, 3, {0, 1}},   {3, 5, 40, 11, 3, {0, 0}},
+                                     {1, 4, 6, 20, 3, {1, 1}},   {3, 5, 5, 12, 3, {1, 1}},   {1, 3, 4, 24, 3, {1, 1}}};
   manual_seed(3);
+  for (int64_t target : hwy::SupportedAndGeneratedTargets())
   for (const Shape& sh : shapes) {
-    SCOPED_TRACE(shape_str({sh.c, sh.o, sh.h, sh.w, sh.k}));
+    hwy::SetSupportedTargetsForTest(target);
+    SCOPED_TRACE(shape_str({sh.c, sh.o, sh.h, sh.w, sh.k}) + " Highway target " + hwy::TargetName(target));
     const Tensor x = randn({1, sh.c, sh.h, sh.w}), other = randn({1, sh.c, sh.h, sh.w}) * 100;
     const Tensor w = randn({sh.o, sh.c, sh.k, sh.k}), b = randn({sh.o});
     NoGradGuard no_grad;
@@ -206,12 +221,14 @@ TEST(ConvolutionThreads, OneImageSplitByRowsIsThreadCountIndependent) {
       EXPECT_TRUE(y.equal(first) && y_relu.equal(first_relu)) << threads << " threads";
     }
   }
+  hwy::SetSupportedTargetsForTest(0);
   set_num_threads(2);
 }
 
 // conv2d_relu_max_pool2d, pooled as the rows are written where nothing goes backward, gives the bits
-// of the three ops one after the other at any thread count (NaN included), and the reference
-// path's values; with gradients recorded it is the three ops and goes backward through them.
+// of the three ops one after the other at any thread count (NaN included) under every Highway
+// target, and the reference path's values; with gradients recorded it is the three ops and goes
+// backward through them.
 TEST(ConvolutionThreads, ReluMaxPoolFusedAsTheThreeOps) {
   struct Shape { int64_t n, c, o, h, w, k; nn::Size2 pad; };
   const std::vector<Shape> shapes = {{1, 1, 10, 28, 28, 3, {1, 1}}, {1, 10, 10, 14, 14, 3, {1, 1}},
@@ -219,8 +236,10 @@ TEST(ConvolutionThreads, ReluMaxPoolFusedAsTheThreeOps) {
                                      {3, 4, 6, 3, 17, 3, {0, 1}},   {1, 3, 5, 40, 11, 3, {0, 0}},
                                      {1, 3, 5, 16, 16, 3, {1, 1}},  {2, 2, 3, 1, 9, 3, {1, 1}}};
   manual_seed(4);
+  for (int64_t target : hwy::SupportedAndGeneratedTargets())
   for (const Shape& sh : shapes) {
-    SCOPED_TRACE(shape_str({sh.n, sh.c, sh.o, sh.h, sh.w, sh.k}));
+    hwy::SetSupportedTargetsForTest(target);
+    SCOPED_TRACE(shape_str({sh.n, sh.c, sh.o, sh.h, sh.w, sh.k}) + " Highway target " + hwy::TargetName(target));
     Tensor x = randn({sh.n, sh.c, sh.h, sh.w});
     x.data<float>()[x.numel() / 3] = std::nanf("");
     const Tensor other = randn({sh.n, sh.c, sh.h, sh.w}) * 100, w = randn({sh.o, sh.c, sh.k, sh.k}), b = randn({sh.o});
@@ -239,6 +258,7 @@ TEST(ConvolutionThreads, ReluMaxPoolFusedAsTheThreeOps) {
       EXPECT_TRUE(allclose(fused, reference, kAtol, kRtol)) << threads << " threads";
     }
   }
+  hwy::SetSupportedTargetsForTest(0);
   set_num_threads(2);
   Tensor x = randn({2, 3, 8, 8}), w = randn({4, 3, 3, 3});
   x.requires_grad_(), w.requires_grad_();
@@ -253,7 +273,8 @@ TEST(ConvolutionThreads, ReluMaxPoolFusedAsTheThreeOps) {
 
 // conv2d_relu_block (each thread computing its rows from the input alone, the first layer's rows
 // two threads share computed by both) gives the bits of the separate calls at any thread count, NaN
-// included, and the reference path's values; with gradients recorded it is the separate calls.
+// included, under every Highway target, and the reference path's values; with gradients recorded
+// it is the separate calls.
 TEST(ConvolutionThreads, ReluBlockAsTheSeparateOps) {
   struct Shape { int64_t n, c, m, o, h, w, k1, p1, k2, p2; };
   const std::vector<Shape> shapes = {{1, 1, 10, 10, 28, 28, 3, 1, 3, 1}, {1, 10, 10, 10, 14, 14, 3, 1, 3, 1},
@@ -261,9 +282,12 @@ TEST(ConvolutionThreads, ReluBlockAsTheSeparateOps) {
                                      {3, 2, 3, 2, 5, 5, 3, 0, 3, 1},      {1, 3, 4, 2, 40, 11, 3, 1, 5, 2},
                                      {1, 1, 2, 2, 4, 3, 3, 1, 3, 1},      {5, 1, 3, 3, 6, 6, 3, 1, 3, 1}};
   manual_seed(5);
+  for (int64_t target : hwy::SupportedAndGeneratedTargets())
   for (const Shape& sh : shapes)
     for (bool pool : {false, true}) {
-      SCOPED_TRACE(shape_str({sh.n, sh.c, sh.m, sh.o, sh.h, sh.w, sh.k1, sh.p1, sh.k2, sh.p2}) + (pool ? " pooled" : ""));
+      hwy::SetSupportedTargetsForTest(target);
+      SCOPED_TRACE(shape_str({sh.n, sh.c, sh.m, sh.o, sh.h, sh.w, sh.k1, sh.p1, sh.k2, sh.p2}) + (pool ? " pooled" : "") +
+                   " Highway target " + hwy::TargetName(target));
       Tensor x = randn({sh.n, sh.c, sh.h, sh.w});
       x.data<float>()[x.numel() / 2] = std::nanf("");
       const Tensor other = randn({sh.n, sh.c, sh.h, sh.w}) * 100;
@@ -292,6 +316,7 @@ TEST(ConvolutionThreads, ReluBlockAsTheSeparateOps) {
         EXPECT_TRUE(allclose(y, reference, 1e-4, 1e-4)) << threads << " threads";
       }
     }
+  hwy::SetSupportedTargetsForTest(0);
   set_num_threads(2);
   Tensor x = randn({1, 2, 6, 6}), w = randn({3, 2, 3, 3});
   x.requires_grad_();

@@ -172,13 +172,15 @@ HWY_INLINE void ForwardRow(D d, const T* xp, const T* packed, const T* bias, con
                            int64_t r, T* dst) {
   const int64_t N = static_cast<int64_t>(hn::Lanes(d)), cols = out.cols;
   for (int64_t x = 0; x < cols; x += 2 * N) {
+    const bool pair = x + N < cols;
+    const int64_t first = pair ? x : cols - N;         // a single vector ends at the row's end
     const int64_t second = std::min(x + N, cols - N);  // the pair's second vector
     const auto put = [&](int ob, int xb, hn::Vec<D> sums) {
       if (out.relu) sums = hn::IfThenZeroElse(hn::Lt(sums, hn::Zero(d)), sums);  // NaN is not below zero
-      hn::StoreU(sums, d, dst + ob * out.plane + (xb ? second : x));
+      hn::StoreU(sums, d, dst + ob * out.plane + (xb ? second : first));
     };
-    if (x + N < cols) ForwardTile<OB, 2, KW>(d, xp, packed, bias, f, r * f.wp + x, second - x, put);
-    else ForwardTile<OB, 1, KW>(d, xp, packed, bias, f, r * f.wp + cols - N, 0, put);
+    if (pair) ForwardTile<OB, 2, KW>(d, xp, packed, bias, f, r * f.wp + x, second - x, put);
+    else ForwardTile<OB, 1, KW>(d, xp, packed, bias, f, r * f.wp + first, 0, put);
   }
 }
 
