@@ -285,38 +285,46 @@ void conv_block_forward(const T* x, const T* w1, const T* b1, const ConvGeometry
 // layout (zero in the meaningless columns): one padding serves both.
 bool same_padding(const ConvGeometry& g) { return g.pl + g.pr == g.kw - 1 && g.pt + g.pb == g.kh - 1; }
 
-// grad_weight from the kept padded inputs `xp_all` (forward layout) and grad_output laid out with
-// planes `gy_plane` apart in the forward's output layout, in chunks of kChunk samples: each chunk
-// sums its samples into its own partial, the partials are added in chunk order — the same sums for
-// any number of threads.
+// grad_weight is summed in fixed chunks of kGradChunk samples: each chunk into its own partial,
+// the partials added in chunk order afterwards — the same sums for any number of threads.
+constexpr int64_t kGradChunk = 4;
+
 template <class T>
-void conv_grad_weight_flat(const T* xp_all, const T* gy_flat, int64_t gy_plane, T* gw, const ConvGeometry& g) {
-  constexpr int64_t kChunk = 4;
-  direct::FlatConv f = flat_forward(g);
-  const int64_t x_sample = g.c * f.in_plane;
-  f.out_plane = gy_plane;
-  const int64_t wsize = g.o * g.k(), chunks = (g.n + kChunk - 1) / kChunk;
+void add_partials(const std::vector<T>& partial, int64_t chunks, int64_t wsize, T* gw) {
   if (chunks == 0) return std::fill(gw, gw + wsize, T(0));  // an empty batch: a sum of nothing
-  std::vector<T> partial(static_cast<size_t>(chunks * wsize));
-  parallel_for(0, chunks, 1, [&](int64_t lo, int64_t hi) {
-    for (int64_t ch = lo; ch < hi; ++ch) {
-      const int64_t s0 = ch * kChunk, count = std::min(g.n, s0 + kChunk) - s0;
-      direct::conv_flat_grad_weight(xp_all + s0 * x_sample, gy_flat + s0 * g.o * gy_plane, count,
-                                    partial.data() + ch * wsize, f);
-    }
-  });
   std::copy(partial.begin(), partial.begin() + wsize, gw);
   for (int64_t ch = 1; ch < chunks; ++ch)
     for (int64_t i = 0; i < wsize; ++i) gw[i] += partial[ch * wsize + i];
 }
 
+// grad_weight from the kept padded inputs `xp_all` (forward layout) and grad_output laid out with
+// planes `gy_plane` apart in the forward's output layout.
+template <class T>
+void conv_grad_weight_flat(const T* xp_all, const T* gy_flat, int64_t gy_plane, T* gw, const ConvGeometry& g) {
+  direct::FlatConv f = flat_forward(g);
+  f.out_plane = gy_plane;
+  const int64_t wsize = g.o * g.k(), chunks = (g.n + kGradChunk - 1) / kGradChunk;
+  std::vector<T> partial(static_cast<size_t>(chunks * wsize));
+  parallel_for(0, chunks, 1, [&](int64_t lo, int64_t hi) {
+    for (int64_t ch = lo; ch < hi; ++ch) {
+      const int64_t s0 = ch * kGradChunk, count = std::min(g.n, s0 + kGradChunk) - s0;
+      direct::conv_flat_grad_weight(xp_all + s0 * g.c * f.in_plane, gy_flat + s0 * g.o * gy_plane, count,
+                                    partial.data() + ch * wsize, f);
+    }
+  });
+  add_partials(partial, chunks, wsize, gw);
+}
+
 // The backward pass of the direct path (gx, gw, gb may be null). With `relu_result` (conv2d_relu)
 // grad_output is masked by ReLU's rule as it is padded. grad_bias sums the padded planes (zeros
 // add nothing) per sample, then the samples in order: the same for any thread count.
+// One parallel loop over chunks of kGradChunk samples pads each chunk's grad_output, computes its
+// grad_input and, where the padded grad_output is also grad_weight's (same padding, or no
+// grad_input), its grad_weight partial, while the chunk's planes are still in cache.
 template <class T>
 void conv_backward_direct(const T* gy, const T* relu_result, const T* w, const T* xp_all, T* gx, T* gw, T* gb,
                           const ConvGeometry& g) {
-  const direct::FlatConv fb = flat_grad_input(g), f = flat_forward(g);
+  direct::FlatConv fb = flat_grad_input(g), f = flat_forward(g);
   const bool shared = same_padding(g);
   // grad_output padded as grad_input's input (top kh−1−pt, left kw−1−pl, rows fb.wp wide) where
   // grad_input or, with same padding, grad_weight reads it; else in the forward's output layout.
@@ -325,15 +333,39 @@ void conv_backward_direct(const T* gy, const T* relu_result, const T* w, const T
   const int64_t cols = input_layout ? fb.wp : f.wp, plane = input_layout ? fb.in_plane : f.out_plane;
   const Tensor padded = Tensor::empty({g.n * g.o * plane}, dtype_of<T>);  // not zeroed: all written
   T* gyp = padded.data<T>();
+  std::vector<T> flipped;  // {c, o, kh, kw}, the weights rotated 180°: grad_input's
+  if (gx) {
+    flipped.resize(static_cast<size_t>(g.c * g.o * g.kh * g.kw));
+    for (int64_t o = 0; o < g.o; ++o)
+      for (int64_t c = 0; c < g.c; ++c)
+        for (int64_t i = 0; i < g.kh; ++i)
+          for (int64_t j = 0; j < g.kw; ++j)
+            flipped[((c * g.o + o) * g.kh + g.kh - 1 - i) * g.kw + g.kw - 1 - j] =
+                w[((o * g.c + c) * g.kh + i) * g.kw + j];
+  }
+  const bool gw_here = gw && (shared || !input_layout);
+  direct::FlatConv fw = f;  // grad_weight reads the padded grad_output from its data's first element
+  fw.out_plane = plane;
+  const int64_t wsize = g.o * g.k(), chunks = (g.n + kGradChunk - 1) / kGradChunk;
+  std::vector<T> partial(static_cast<size_t>(gw_here ? chunks * wsize : 0));
   std::vector<double> bias_part(static_cast<size_t>(gb ? g.n * g.o : 0));
-  parallel_for(0, g.n, 1, [&](int64_t lo, int64_t hi) {
-    for (int64_t s = lo; s < hi; ++s) {
-      const int64_t at = s * g.o * g.plane();
-      pad_planes(gy + at, g.o, g.oh, g.ow, gyp + s * g.o * plane, top, left, cols, plane,
-                 relu_result ? relu_result + at : nullptr);
-      if (gb)
-        for (int64_t o = 0; o < g.o; ++o)
-          bias_part[s * g.o + o] = direct::sum_to_double(gyp + (s * g.o + o) * plane, plane);
+  parallel_for(0, chunks, 1, [&](int64_t lo, int64_t hi) {
+    T* gxp = gx ? scratch<T>(static_cast<size_t>(g.c * fb.out_plane), 1) : nullptr;
+    for (int64_t ch = lo; ch < hi; ++ch) {
+      const int64_t s0 = ch * kGradChunk, s1 = std::min(g.n, s0 + kGradChunk);
+      for (int64_t s = s0; s < s1; ++s) {
+        const int64_t at = s * g.o * g.plane();
+        T* gys = gyp + s * g.o * plane;
+        pad_planes(gy + at, g.o, g.oh, g.ow, gys, top, left, cols, plane, relu_result ? relu_result + at : nullptr);
+        for (int64_t o = 0; gb && o < g.o; ++o)
+          bias_part[s * g.o + o] = direct::sum_to_double(gys + o * plane, plane);
+        if (gx)
+          direct::conv_flat(gys, flipped.data(), static_cast<const T*>(nullptr), gxp, fb,
+                            {gx + s * g.c * g.h * g.w, g.w, g.h * g.w, 0, g.h, false});
+      }
+      if (gw_here)
+        direct::conv_flat_grad_weight(xp_all + s0 * g.c * f.in_plane, gyp + s0 * g.o * plane + top * cols + left,
+                                      s1 - s0, partial.data() + ch * wsize, fw);
     }
   });
   for (int64_t o = 0; gb && o < g.o; ++o) {
@@ -341,24 +373,8 @@ void conv_backward_direct(const T* gy, const T* relu_result, const T* w, const T
     for (int64_t s = 0; s < g.n; ++s) total += bias_part[s * g.o + o];
     gb[o] = static_cast<T>(total);
   }
-  if (gx) {
-    std::vector<T> flipped(static_cast<size_t>(g.c * g.o * g.kh * g.kw));  // {c, o, kh, kw}, rotated 180°
-    for (int64_t o = 0; o < g.o; ++o)
-      for (int64_t c = 0; c < g.c; ++c)
-        for (int64_t i = 0; i < g.kh; ++i)
-          for (int64_t j = 0; j < g.kw; ++j)
-            flipped[((c * g.o + o) * g.kh + g.kh - 1 - i) * g.kw + g.kw - 1 - j] =
-                w[((o * g.c + c) * g.kh + i) * g.kw + j];
-    parallel_for(0, g.n, 1, [&](int64_t lo, int64_t hi) {
-      T* gxp = scratch<T>(static_cast<size_t>(g.c * fb.out_plane), 1);
-      for (int64_t s = lo; s < hi; ++s) {
-        direct::conv_flat(gyp + s * g.o * fb.in_plane, flipped.data(), static_cast<const T*>(nullptr), gxp, fb,
-                          {gx + s * g.c * g.h * g.w, g.w, g.h * g.w, 0, g.h, false});
-      }
-    });
-  }
+  if (gw_here) return add_partials(partial, chunks, wsize, gw);
   if (!gw) return;
-  if (shared || !input_layout) return conv_grad_weight_flat(xp_all, gyp + top * cols + left, plane, gw, g);
   // grad_input's layout has other rows: grad_weight gets grad_output in the forward's output layout.
   const Tensor gy_flat = Tensor::empty({g.n * g.o * f.out_plane}, dtype_of<T>);
   T* pgy = gy_flat.data<T>();
@@ -429,29 +445,24 @@ void conv_grad_input(const T* gy, const T* w, T* gx, const ConvGeometry& g) {
   });
 }
 
-// grad_weight = Σ over samples of gy_s {og, plane} · cols_sᵀ {plane, k}. The batch is cut into
-// fixed chunks of kChunk samples; each chunk sums its samples in order into its own partial, and
-// the partials are added in chunk order: the same sums for any number of threads.
+// grad_weight = Σ over samples of gy_s {og, plane} · cols_sᵀ {plane, k}, in chunks of kGradChunk
+// samples (each chunk sums its samples in order into its own partial).
 template <class T>
 void conv_grad_weight(const T* gy, const T* x, T* gw, const ConvGeometry& g) {
-  constexpr int64_t kChunk = 4;
   const int64_t k = g.k(), plane = g.plane(), wsize = g.o * k;
-  const int64_t chunks = (g.n + kChunk - 1) / kChunk;
-  if (chunks == 0) return std::fill(gw, gw + wsize, T(0));  // an empty batch: a sum of nothing
+  const int64_t chunks = (g.n + kGradChunk - 1) / kGradChunk;
   std::vector<T> partial(static_cast<size_t>(chunks * wsize));
   parallel_for(0, chunks, 1, [&](int64_t lo, int64_t hi) {
     T* cols = scratch<T>(static_cast<size_t>(k * plane));
     for (int64_t ch = lo; ch < hi; ++ch)
-      for (int64_t s = ch * kChunk; s < std::min(g.n, (ch + 1) * kChunk); ++s)
+      for (int64_t s = ch * kGradChunk; s < std::min(g.n, (ch + 1) * kGradChunk); ++s)
         for (int64_t grp = 0; grp < g.groups; ++grp) {
           im2col(x + s * g.c * g.h * g.w, g, grp * g.cg, cols, plane);
           kernels::gemm<T>(false, true, g.og, k, plane, gy + (s * g.o + grp * g.og) * plane, plane, cols, plane,
-                           s == ch * kChunk ? T(0) : T(1), partial.data() + ch * wsize + grp * g.og * k, k);
+                           s == ch * kGradChunk ? T(0) : T(1), partial.data() + ch * wsize + grp * g.og * k, k);
         }
   });
-  std::copy(partial.begin(), partial.begin() + wsize, gw);
-  for (int64_t ch = 1; ch < chunks; ++ch)
-    for (int64_t i = 0; i < wsize; ++i) gw[i] += partial[ch * wsize + i];
+  add_partials(partial, chunks, wsize, gw);
 }
 
 template <class T>

@@ -23,6 +23,12 @@ HWY_BEFORE_NAMESPACE();
 namespace ojo::nn::direct::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
+// 256-bit vectors on every x86 target: TinyVGG's rows are 14 and 28 wide, and 16-lane vectors
+// leave the 14-wide ones to the scalar and clipped paths; on this machine's AVX-512 (Zen 4) a
+// 512-bit FMA also does no more per cycle than two 256-bit ones.
+template <class T>
+using Tag = hn::CappedTag<T, 32 / sizeof(T)>;
+
 // Zeroes dst[0, n) with whole vectors, the last one overlapping; a short run with one vector
 // when `room` (≥ n) elements may be written (what follows is written after), else a masked store.
 template <class D, class T = hn::TFromD<D>>
@@ -72,7 +78,7 @@ HWY_INLINE void CopyRun(D d, const T* src, int64_t n, T* dst, const T* relu_resu
 template <bool kMask, class T>
 void PadClipped(const T* src, T* dst, const PaddedPlanes& p, int64_t from, int64_t to, int64_t r,
                 const T* relu_result) {
-  const hn::ScalableTag<T> d;
+  const Tag<T> d;
   int64_t at = from;
   for (; r < p.h; ++r) {  // data row r lies at [d0, d0 + w)
     const int64_t d0 = (p.top + r) * p.cols + p.left, lo = std::max(d0, from), hi = std::min(d0 + p.w, to);
@@ -91,7 +97,7 @@ void PadClipped(const T* src, T* dst, const PaddedPlanes& p, int64_t from, int64
 // after); PadClipped writes the rest of the window before and after them.
 template <bool kMask, class T>
 void PadPlanes(const T* src, T* dst, const PaddedPlanes& p, int64_t from, int64_t to, const T* relu_result) {
-  const hn::ScalableTag<T> d;
+  const Tag<T> d;
   const int64_t N = static_cast<int64_t>(hn::Lanes(d));
   int64_t first = p.h, last = p.h;
   if (p.w >= N) {
@@ -183,6 +189,13 @@ HWY_INLINE void ForwardRow(D d, const T* xp, const T* packed, const T* bias, con
     else ForwardTile<OB, 1, KW>(d, xp, packed, bias, f, r * f.wp + first, 0, put);
   }
 }
+
+// AVX-512 has 32 vector registers (at any width), AVX2 16: bounds the register tiles.
+#if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX3
+constexpr int kVectorRegisters = 32;
+#else
+constexpr int kVectorRegisters = 16;
+#endif
 
 // Calls body(std::integral_constant<int, OB>) for a block of ob output channels (1 to 5).
 template <class Body>
@@ -276,7 +289,7 @@ const T* PackWeights(const T* w, int64_t outs, int64_t k) {
 // first layer's one or three channels) staging and copying cost as much as the sums themselves.
 template <class T>
 void ConvRows(const T* xp, const T* w, const T* bias, const FlatConv& f, const DenseRows<T>& out) {
-  const hn::ScalableTag<T> d;
+  const Tag<T> d;
   const int64_t k = f.channels * f.kh * f.kw, block = ChannelBlock(f.outs), step = out.cols + out.gap;
   const T* packed = PackWeights(w, f.outs, k);
   for (int64_t r = out.r0; r < out.r1; ++r) {
@@ -296,7 +309,7 @@ void ConvRows(const T* xp, const T* w, const T* bias, const FlatConv& f, const D
 // while every output channel is computed from it, and the rows it completes are copied out.
 template <class T>
 void ConvFlat(const T* xp, const T* w, const T* bias, T* y, const FlatConv& f, const DenseRows<T>& out) {
-  const hn::ScalableTag<T> d;
+  const Tag<T> d;
   constexpr int64_t kBlock = 256, kRowsMaxTaps = 27;
   const int64_t k = f.channels * f.kh * f.kw, block = ChannelBlock(f.outs);
   if (out.pool == 1 && k <= kRowsMaxTaps && out.cols >= static_cast<int64_t>(hn::Lanes(d)) &&
@@ -370,7 +383,10 @@ HWY_INLINE void GradWeightChannels(D d, const T* xp, const T* gy, int64_t sample
                                    int64_t o) {
   const int64_t k = f.channels * f.kh * f.kw;
   int64_t t = 0;
-  if constexpr (OB <= 4) {  // OB × 3 accumulators fit the 16 registers of AVX2 up to OB = 4
+  if constexpr (OB * 4 + 5 <= kVectorRegisters) {
+    for (; t + 4 <= k; t += 4) GradWeightTile<OB, 4>(d, xp, gy, samples, gw, f, o, t);
+  }
+  if constexpr (OB * 3 + 4 <= kVectorRegisters) {  // OB × 3 accumulators, 3 + 1 operands
     for (; t + 3 <= k; t += 3) GradWeightTile<OB, 3>(d, xp, gy, samples, gw, f, o, t);
   }
   for (; t + 2 <= k; t += 2) GradWeightTile<OB, 2>(d, xp, gy, samples, gw, f, o, t);
@@ -379,7 +395,7 @@ HWY_INLINE void GradWeightChannels(D d, const T* xp, const T* gy, int64_t sample
 
 template <class T>
 void ConvFlatGradWeight(const T* xp, const T* gy, int64_t samples, T* gw, const FlatConv& f) {
-  const hn::ScalableTag<T> d;
+  const Tag<T> d;
   const int64_t block = ChannelBlock(f.outs);
   for (int64_t o = 0; o < f.outs; o += block) {
     switch (std::min<int64_t>(block, f.outs - o)) {
