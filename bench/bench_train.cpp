@@ -14,7 +14,7 @@
 // steps; an epoch time measured over fewer steps is the per-step time × 1875 (marked "scaled").
 // GFLOP/s counts the multiply-adds of convolutions and linear layers (2 flops each; backward:
 // grad of weights and inputs) and is printed next to the machine's fp32 peak
-// (threads × clock × 8 lanes (16 with AVX-512) × 2 FMA pipes × 2 flops).
+// (threads × clock × 8 lanes (16 with 512-bit FMA pipes) × 2 FMA pipes × 2 flops).
 // The last lines read `ratio NAME X` (2 threads, ratio of medians, below 1: ojo faster).
 #include <sys/wait.h>
 #include <unistd.h>
@@ -96,16 +96,23 @@ Flops flops_of(const std::string& c) {
   return f;
 }
 
+// AMD's Zen 4 (family 25 with AVX-512) runs a 512-bit FMA as two halves on its two 256-bit pipes:
+// AVX-512 doubles the FMA lanes per cycle only on cores with 512-bit pipes.
 double machine_peak_gflops(int threads) {
   std::ifstream in("/proc/cpuinfo");
   std::string line;
   double mhz = 0;
-  bool avx512 = false;
+  bool avx512 = false, amd = false;
+  int family = 0;
+  const auto value = [&] { return line.substr(line.find(':') + 1); };
   while (std::getline(in, line)) {
-    if (!mhz && line.rfind("cpu MHz", 0) == 0) mhz = std::atof(line.substr(line.find(':') + 1).c_str());
+    if (!mhz && line.rfind("cpu MHz", 0) == 0) mhz = std::atof(value().c_str());
+    if (!family && line.rfind("cpu family", 0) == 0) family = std::atoi(value().c_str());
+    if (line.rfind("vendor_id", 0) == 0 && line.find("AuthenticAMD") != std::string::npos) amd = true;
     if (line.rfind("flags", 0) == 0 && line.find(" avx512f") != std::string::npos) avx512 = true;
   }
-  return threads * mhz / 1000 * (avx512 ? 16 : 8) * 2 * 2;
+  const bool wide_pipes = avx512 && !(amd && family == 25);
+  return threads * mhz / 1000 * (wide_pipes ? 16 : 8) * 2 * 2;
 }
 
 std::string human(double s) {
