@@ -260,15 +260,52 @@ TEST(ConvolutionThreads, ReluMaxPoolFusedAsTheThreeOps) {
   }
   hwy::SetSupportedTargetsForTest(0);
   set_num_threads(2);
-  Tensor x = randn({2, 3, 8, 8}), w = randn({4, 3, 3, 3});
-  x.requires_grad_(), w.requires_grad_();
-  const Tensor y = F::conv2d_relu_max_pool2d(x, w, Tensor(), 1, 1);
-  EXPECT_EQ(y.grad_fn_name(), "MaxPool2DWithIndicesBackward0");
-  y.sum().backward();
-  Tensor x2 = x.detach().clone(), w2 = w.detach().clone();
-  x2.requires_grad_(), w2.requires_grad_();
-  F::max_pool2d(F::relu(F::conv2d(x2, w2, Tensor(), 1, 1)), 2).sum().backward();
-  EXPECT_TRUE(allclose(x.grad(), x2.grad(), 0, 0) && allclose(w.grad(), w2.grad(), 0, 0));
+}
+
+// Going backward, conv2d_relu_max_pool2d with "same" padding is one node that keeps the pooled
+// result and each maximum's position (never the full-size activation) and scatters the pooled
+// gradient straight into the padded grad_output; every gradient must have the bits of the three
+// ops one after the other, at any thread count, under every Highway target, NaN and ties included,
+// for each subset of gradients asked for. Other paddings go through the three ops.
+TEST(ConvolutionThreads, ReluMaxPoolGradientsAsTheThreeOps) {
+  struct Shape { int64_t n, c, o, h, w, k, pad; };
+  const std::vector<Shape> shapes = {{5, 1, 10, 28, 28, 3, 1}, {3, 10, 10, 14, 14, 3, 1}, {2, 3, 4, 9, 7, 3, 1},
+                                     {2, 2, 3, 6, 11, 5, 2},   {4, 3, 5, 8, 8, 3, 0},     {1, 2, 6, 2, 3, 3, 1}};
+  manual_seed(6);
+  for (int64_t target : hwy::SupportedAndGeneratedTargets())
+    for (const Shape& sh : shapes)
+      for (int threads : {1, 2, 3}) {
+        hwy::SetSupportedTargetsForTest(target);
+        set_num_threads(threads);
+        SCOPED_TRACE(shape_str({sh.n, sh.c, sh.o, sh.h, sh.w, sh.k, sh.pad}) + " " + std::to_string(threads) +
+                     " threads, Highway target " + hwy::TargetName(target));
+        Tensor x = round(randn({sh.n, sh.c, sh.h, sh.w}));  // integers: ties within windows
+        x.data<float>()[x.numel() / 3] = std::nanf("");
+        const Tensor w = round(randn({sh.o, sh.c, sh.k, sh.k})), b = round(randn({sh.o}));
+        for (int subset = 0; subset < 3; ++subset) {  // all three gradients; weight and bias; input alone
+          Tensor xs[2], ws[2], bs[2], ys[2];
+          for (int fused = 0; fused < 2; ++fused) {
+            xs[fused] = x.clone(), ws[fused] = w.clone(), bs[fused] = b.clone();
+            if (subset != 1) xs[fused].requires_grad_();
+            if (subset != 2) ws[fused].requires_grad_(), bs[fused].requires_grad_();
+            ys[fused] = fused ? F::conv2d_relu_max_pool2d(xs[1], ws[1], bs[1], 1, sh.pad)
+                              : F::max_pool2d(F::relu(F::conv2d(xs[0], ws[0], bs[0], 1, sh.pad)), 2);
+          }
+          EXPECT_EQ(ys[1].grad_fn_name(), "MaxPool2DWithIndicesBackward0");
+          EXPECT_TRUE(allclose(ys[1], ys[0], 0, 0));
+          const Tensor gout = randn(ys[0].shape());
+          for (Tensor& y : ys) y.backward(gout);
+          if (subset != 1) {
+            EXPECT_TRUE(allclose(xs[1].grad(), xs[0].grad(), 0, 0)) << "input gradient";
+          }
+          if (subset != 2) {
+            EXPECT_TRUE(allclose(ws[1].grad(), ws[0].grad(), 0, 0)) << "weight gradient";
+            EXPECT_TRUE(allclose(bs[1].grad(), bs[0].grad(), 0, 0)) << "bias gradient";
+          }
+        }
+      }
+  hwy::SetSupportedTargetsForTest(0);
+  set_num_threads(2);
 }
 
 // conv2d_relu_block (each thread computing its rows from the input alone, the first layer's rows

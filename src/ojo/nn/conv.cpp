@@ -9,6 +9,7 @@
 // Samples are independent (parallel over N) and every GEMM splits into fixed blocks, so results
 // do not depend on the number of threads. The reference path is the definition as nested loops.
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <type_traits>
 
@@ -220,10 +221,11 @@ void padded_window(const ConvGeometry& g, const direct::FlatConv& f, int64_t poo
 // are kept there for grad_weight; without, a per-thread scratch plane set is reused. With fewer
 // samples than threads (one-image inference) each sample's output rows are shared out in parts,
 // each part padding only the input its rows read (kept inputs need whole planes: one part). With
-// pool 2 (float) y is max_pool2d(·, 2) of the result, {n, o, oh / 2, ow / 2}.
+// pool 2 (float) y is max_pool2d(·, 2) of the result, {n, o, oh / 2, ow / 2}, and with
+// `positions` (laid out as y) each maximum's flat position in its conv output plane too.
 template <class T>
 void conv_forward_direct(const T* x, const T* w, const T* b, T* y, const ConvGeometry& g, T* xp_all, bool relu,
-                         int64_t pool = 1) {
+                         int64_t pool = 1, int64_t* positions = nullptr) {
   const direct::FlatConv f = flat_forward(g);
   const int64_t rows = g.oh / pool, cols = g.ow / pool;  // of y
   const int64_t parts = xp_all || g.n == 0 ? 1 : std::clamp<int64_t>(get_num_threads() / g.n, 1, rows);
@@ -236,7 +238,9 @@ void conv_forward_direct(const T* x, const T* w, const T* b, T* y, const ConvGeo
       padded_window(g, f, pool, r0, r1, parts == 1, from, to);
       T* xp = xp_all ? xp_all + s * g.c * f.in_plane : scratch<T>(static_cast<size_t>(g.c * f.in_plane), 0);
       direct::pad_window(x + s * g.c * g.h * g.w, xp, {g.c, g.h, g.w, f.in_plane, g.pt, g.pl, f.wp}, from, to);
-      direct::conv_flat(xp, w, b, yp, f, {y + s * g.o * rows * cols, cols, rows * cols, r0, r1, relu, pool});
+      direct::conv_flat(xp, w, b, yp, f,
+                        {y + s * g.o * rows * cols, cols, rows * cols, r0, r1, relu, pool, 0,
+                         positions ? positions + s * g.o * rows * cols : nullptr});
     }
   });
 }
@@ -315,15 +319,34 @@ void conv_grad_weight_flat(const T* xp_all, const T* gy_flat, int64_t gy_plane, 
   add_partials(partial, chunks, wsize, gw);
 }
 
+// conv2d_relu_max_pool2d's grad_output, padded, from the pooled gradient `gp`: zero everywhere
+// but at each window's maximum (flat position `at` in the conv output plane, `offset` before it
+// in the padded plane), which gets gp where ReLU passed it (its pooled result not ≤ 0): what
+// max_pool2d's backward and then conv2d_relu's masked padding would write.
+template <class T>
+void scatter_pooled(const T* gp, const T* pooled, const int64_t* at, int64_t planes, int64_t per_plane, T* dst,
+                    int64_t plane, int64_t offset) {
+  std::fill(dst, dst + planes * plane, T(0));
+  using Bits = std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>;
+  for (int64_t q = 0; q < planes; ++q)
+    for (int64_t e = q * per_plane; e < (q + 1) * per_plane; ++e) {
+      // ReLU's rule as a bit mask: a branch on the comparison mispredicts on half the elements.
+      const Bits keep = Bits(0) - static_cast<Bits>(!(pooled[e] <= T(0)));
+      dst[q * plane + offset + at[e]] = std::bit_cast<T>(std::bit_cast<Bits>(gp[e]) & keep);
+    }
+}
+
 // The backward pass of the direct path (gx, gw, gb may be null). With `relu_result` (conv2d_relu)
-// grad_output is masked by ReLU's rule as it is padded. grad_bias sums the padded planes (zeros
-// add nothing) per sample, then the samples in order: the same for any thread count.
+// grad_output is masked by ReLU's rule as it is padded. With `positions` (conv2d_relu_max_pool2d,
+// same padding only) gy and relu_result are the pooled gradient and result, scattered to the
+// maxima's positions instead. grad_bias sums the padded planes (zeros add nothing) per sample,
+// then the samples in order: the same for any thread count.
 // One parallel loop over chunks of kGradChunk samples pads each chunk's grad_output, computes its
 // grad_input and, where the padded grad_output is also grad_weight's (same padding, or no
 // grad_input), its grad_weight partial, while the chunk's planes are still in cache.
 template <class T>
 void conv_backward_direct(const T* gy, const T* relu_result, const T* w, const T* xp_all, T* gx, T* gw, T* gb,
-                          const ConvGeometry& g) {
+                          const ConvGeometry& g, const int64_t* positions = nullptr) {
   direct::FlatConv fb = flat_grad_input(g), f = flat_forward(g);
   const bool shared = same_padding(g);
   // grad_output padded as grad_input's input (top kh−1−pt, left kw−1−pl, rows fb.wp wide) where
@@ -354,9 +377,14 @@ void conv_backward_direct(const T* gy, const T* relu_result, const T* w, const T
     for (int64_t ch = lo; ch < hi; ++ch) {
       const int64_t s0 = ch * kGradChunk, s1 = std::min(g.n, s0 + kGradChunk);
       for (int64_t s = s0; s < s1; ++s) {
-        const int64_t at = s * g.o * g.plane();
         T* gys = gyp + s * g.o * plane;
-        pad_planes(gy + at, g.o, g.oh, g.ow, gys, top, left, cols, plane, relu_result ? relu_result + at : nullptr);
+        if (positions) {
+          const int64_t pooled = (g.oh / 2) * (g.ow / 2), at = s * g.o * pooled;
+          scatter_pooled(gy + at, relu_result + at, positions + at, g.o, pooled, gys, plane, top * cols + left);
+        } else {
+          const int64_t at = s * g.o * g.plane();
+          pad_planes(gy + at, g.o, g.oh, g.ow, gys, top, left, cols, plane, relu_result ? relu_result + at : nullptr);
+        }
         for (int64_t o = 0; gb && o < g.o; ++o)
           bias_part[s * g.o + o] = direct::sum_to_double(gys + o * plane, plane);
         if (gx)
@@ -525,8 +553,9 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
   const Tensor& w = kernels::contiguous_in(weight, kept[1]);
   const Tensor& b = kernels::contiguous_in(bias, kept[2]);
   const bool direct = !reference && direct_applies(g), recording = any_requires_grad({input, weight, bias});
-  if (pool && !(direct && !recording && x.dtype() == DType::f32 && g.oh >= 2 && g.ow >= 2))
-    // Pooled as the output is written only where nothing goes backward; else the two ops.
+  // Pooled as the output is written on the direct path (float); going backward, with same padding
+  // only (the maxima's positions then lie in the padded gradient's rows). Else the two ops.
+  if (pool && !(direct && x.dtype() == DType::f32 && g.oh >= 2 && g.ow >= 2 && (!recording || same_padding(g))))
     return max_pool2d(convolution(input, weight, bias, stride, padding, dilation, groups, reference, relu), 2,
                       std::nullopt, 0, 1, false, reference);
   const bool need_x = recording && input.requires_grad(), need_w = recording && weight.requires_grad(),
@@ -535,13 +564,14 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
   const Tensor xp = direct && need_w ? Tensor::empty({g.n * g.c * flat_forward(g).in_plane}, x.dtype()) : Tensor();
   const int64_t scale = pool ? 2 : 1;
   Tensor y = Tensor::empty({g.n, g.o, g.oh / scale, g.ow / scale}, x.dtype());
+  const Tensor positions = pool && recording ? Tensor::empty(y.shape(), DType::i64) : Tensor();
   kernels::visit_float(x.dtype(), "conv2d", [&](auto tag) {
     using T = decltype(tag);
     const T* pb = b.defined() ? b.data<T>() : nullptr;
     if (reference) conv_forward_reference(x.data<T>(), w.data<T>(), pb, y.data<T>(), g);
     else if (direct)
       conv_forward_direct(x.data<T>(), w.data<T>(), pb, y.data<T>(), g, xp.defined() ? xp.data<T>() : nullptr, relu,
-                          scale);
+                          scale, positions.defined() ? positions.data<int64_t>() : nullptr);
     else conv_forward_fast(x.data<T>(), w.data<T>(), pb, y.data<T>(), g);
     if (relu && !direct) {  // the other paths apply it after
       T* py = y.data<T>();
@@ -551,9 +581,10 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
   if (!recording) return y;
   const Tensor saved = direct ? xp : x.detach();
   const Tensor result = relu ? y.detach() : Tensor();  // relu's backward masks by the result
-  return record(relu ? "ReluBackward0" : "ConvolutionBackward0", y, {input, weight, bias},
+  const char* name = pool ? "MaxPool2DWithIndicesBackward0" : relu ? "ReluBackward0" : "ConvolutionBackward0";
+  return record(name, y, {input, weight, bias},
                 [saved, w = w.detach(), g, need_x, need_w, need_b, reference, direct, dtype = x.dtype(), x_shape = x.shape(),
-                 result](const Tensor& grad) -> std::vector<Tensor> {
+                 result, positions](const Tensor& grad) -> std::vector<Tensor> {
                   const Tensor grad_c = grad.contiguous();
                   // The direct path masks while padding; the others mask first.
                   const Tensor gy = result.defined() && !direct ? detail::relu_backward(grad_c, result) : grad_c;
@@ -569,7 +600,8 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
                     } else if (direct) {
                       conv_backward_direct(gy.data<T>(), result.defined() ? result.data<T>() : nullptr, w.data<T>(),
                                            need_w ? saved.data<T>() : nullptr, pgx, pgw,
-                                           need_b ? gb.data<T>() : nullptr, g);
+                                           need_b ? gb.data<T>() : nullptr, g,
+                                           positions.defined() ? positions.data<int64_t>() : nullptr);
                       return;
                     } else {
                       if (need_x) conv_grad_input(gy.data<T>(), w.data<T>(), pgx, g);

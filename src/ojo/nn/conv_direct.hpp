@@ -29,6 +29,8 @@ struct FlatConv {
 // ReLU: the convolution's rows [2·r0, 2·r1) are computed.
 // With a `gap` (pool 1 only) the rows are cols + gap apart and the gap after each row is zeroed:
 // the rows land inside the next convolution's padded input, the gaps being its pad columns.
+// With `positions` (pool 2) each pooled element's maximum is also given as its flat position in
+// the convolution's output plane (row r, column c: r·wp + c), laid out as `data`.
 template <class T>
 struct DenseRows {
   T* data;
@@ -36,6 +38,7 @@ struct DenseRows {
   bool relu;
   int64_t pool = 1;
   int64_t gap = 0;
+  int64_t* positions = nullptr;
 };
 
 // `count` consecutive data planes {h, w} and the flat padded planes they go to, `plane` elements
