@@ -61,7 +61,9 @@ int64_t MaxPoolRow(const float* r0, const float* r1, float* y, int32_t* position
   (void)r0, (void)r1, (void)y, (void)position, (void)ow, (void)relu;
   return 0;
 #else
+  // The widest vectors the row holds (TinyVGG's pooled rows are 14 and 7 wide).
   if (const int64_t done = MaxPoolRowWith(hn::ScalableTag<float>(), r0, r1, y, position, ow, relu)) return done;
+  if (const int64_t done = MaxPoolRowWith(hn::CappedTag<float, 8>(), r0, r1, y, position, ow, relu)) return done;
   return MaxPoolRowWith(hn::CappedTag<float, 4>(), r0, r1, y, position, ow, relu);
 #endif
 }
