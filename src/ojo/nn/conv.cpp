@@ -225,7 +225,7 @@ void padded_window(const ConvGeometry& g, const direct::FlatConv& f, int64_t poo
 // `positions` (laid out as y) each maximum's flat position in its conv output plane too.
 template <class T>
 void conv_forward_direct(const T* x, const T* w, const T* b, T* y, const ConvGeometry& g, T* xp_all, bool relu,
-                         int64_t pool = 1, int64_t* positions = nullptr) {
+                         int64_t pool = 1, int32_t* positions = nullptr) {
   const direct::FlatConv f = flat_forward(g);
   const int64_t rows = g.oh / pool, cols = g.ow / pool;  // of y
   const int64_t parts = xp_all || g.n == 0 ? 1 : std::clamp<int64_t>(get_num_threads() / g.n, 1, rows);
@@ -324,7 +324,7 @@ void conv_grad_weight_flat(const T* xp_all, const T* gy_flat, int64_t gy_plane, 
 // in the padded plane), which gets gp where ReLU passed it (its pooled result not ≤ 0): what
 // max_pool2d's backward and then conv2d_relu's masked padding would write.
 template <class T>
-void scatter_pooled(const T* gp, const T* pooled, const int64_t* at, int64_t planes, int64_t per_plane, T* dst,
+void scatter_pooled(const T* gp, const T* pooled, const int32_t* at, int64_t planes, int64_t per_plane, T* dst,
                     int64_t plane, int64_t offset) {
   std::fill(dst, dst + planes * plane, T(0));
   using Bits = std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>;
@@ -346,7 +346,7 @@ void scatter_pooled(const T* gp, const T* pooled, const int64_t* at, int64_t pla
 // grad_input), its grad_weight partial, while the chunk's planes are still in cache.
 template <class T>
 void conv_backward_direct(const T* gy, const T* relu_result, const T* w, const T* xp_all, T* gx, T* gw, T* gb,
-                          const ConvGeometry& g, const int64_t* positions = nullptr) {
+                          const ConvGeometry& g, const int32_t* positions = nullptr) {
   direct::FlatConv fb = flat_grad_input(g), f = flat_forward(g);
   const bool shared = same_padding(g);
   // grad_output padded as grad_input's input (top kh−1−pt, left kw−1−pl, rows fb.wp wide) where
@@ -564,14 +564,14 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
   const Tensor xp = direct && need_w ? Tensor::empty({g.n * g.c * flat_forward(g).in_plane}, x.dtype()) : Tensor();
   const int64_t scale = pool ? 2 : 1;
   Tensor y = Tensor::empty({g.n, g.o, g.oh / scale, g.ow / scale}, x.dtype());
-  const Tensor positions = pool && recording ? Tensor::empty(y.shape(), DType::i64) : Tensor();
+  const Tensor positions = pool && recording ? Tensor::empty(y.shape(), DType::i32) : Tensor();
   kernels::visit_float(x.dtype(), "conv2d", [&](auto tag) {
     using T = decltype(tag);
     const T* pb = b.defined() ? b.data<T>() : nullptr;
     if (reference) conv_forward_reference(x.data<T>(), w.data<T>(), pb, y.data<T>(), g);
     else if (direct)
       conv_forward_direct(x.data<T>(), w.data<T>(), pb, y.data<T>(), g, xp.defined() ? xp.data<T>() : nullptr, relu,
-                          scale, positions.defined() ? positions.data<int64_t>() : nullptr);
+                          scale, positions.defined() ? positions.data<int32_t>() : nullptr);
     else conv_forward_fast(x.data<T>(), w.data<T>(), pb, y.data<T>(), g);
     if (relu && !direct) {  // the other paths apply it after
       T* py = y.data<T>();
@@ -601,7 +601,7 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
                       conv_backward_direct(gy.data<T>(), result.defined() ? result.data<T>() : nullptr, w.data<T>(),
                                            need_w ? saved.data<T>() : nullptr, pgx, pgw,
                                            need_b ? gb.data<T>() : nullptr, g,
-                                           positions.defined() ? positions.data<int64_t>() : nullptr);
+                                           positions.defined() ? positions.data<int32_t>() : nullptr);
                       return;
                     } else {
                       if (need_x) conv_grad_input(gy.data<T>(), w.data<T>(), pgx, g);

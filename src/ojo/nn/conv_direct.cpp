@@ -253,10 +253,12 @@ template <class T>
 void PoolRows(const T* flat, const FlatConv& f, const DenseRows<T>& out, int64_t r0, int64_t r1) {
   if constexpr (std::is_same_v<T, float>) {
     for (int64_t o = 0; o < f.outs; ++o) {
-      int64_t* at = out.positions ? out.positions + o * out.plane + r0 * out.cols : nullptr;
-      pool_detail::max_pool_2x2(flat + o * f.out_plane + 2 * r0 * f.wp, f.wp, r1 - r0, out.cols,
-                                out.data + o * out.plane + r0 * out.cols, at, out.relu);
-      for (int64_t i = 0; at && i < (r1 - r0) * out.cols; ++i) at[i] += 2 * r0 * f.wp;  // from row r0's start
+      const T* rows = flat + o * f.out_plane + 2 * r0 * f.wp;
+      T* pooled = out.data + o * out.plane + r0 * out.cols;
+      if (out.positions)
+        pool_detail::max_pool_2x2(rows, f.wp, r1 - r0, out.cols, pooled,
+                                  out.positions + o * out.plane + r0 * out.cols, 2 * r0 * f.wp, out.relu);
+      else pool_detail::max_pool_2x2(rows, f.wp, r1 - r0, out.cols, pooled, static_cast<int64_t*>(nullptr), out.relu);
     }
   }
 }

@@ -38,7 +38,7 @@ struct DenseRows {
   bool relu;
   int64_t pool = 1;
   int64_t gap = 0;
-  int64_t* positions = nullptr;
+  int32_t* positions = nullptr;
 };
 
 // `count` consecutive data planes {h, w} and the flat padded planes they go to, `plane` elements
