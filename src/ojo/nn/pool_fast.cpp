@@ -4,6 +4,7 @@
 #include <climits>
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #undef HWY_TARGET_INCLUDE
@@ -99,18 +100,20 @@ namespace {
 template <class Index>
 void max_pool_2x2_indexed(const float* x, int64_t w, int64_t oh, int64_t ow, float* y, Index* idx, int64_t base,
                           bool relu) {
-  thread_local std::vector<int32_t> index;
+  thread_local std::vector<int32_t> index;  // the kernel's indices, widened into idx
   if (static_cast<int64_t>(index.size()) < ow) index.resize(static_cast<size_t>(ow));
   // The vector kernel's int32 indices hold the plane's (scalar loop otherwise).
   const bool vectors = base + 2 * oh * w <= INT32_MAX;
   for (int64_t oy = 0; oy < oh; ++oy, idx += ow) {
     const int64_t row = 2 * oy * w;
     const float *r0 = x + row, *r1 = r0 + w;
-    const int64_t done = vectors ? HWY_DYNAMIC_DISPATCH(MaxPoolRow)(r0, r1, y + oy * ow, index.data(), ow, relu,
+    constexpr bool kInt32 = std::is_same_v<Index, int32_t>;  // straight into idx
+    int32_t* into = kInt32 ? reinterpret_cast<int32_t*>(idx) : index.data();
+    const int64_t done = vectors ? HWY_DYNAMIC_DISPATCH(MaxPoolRow)(r0, r1, y + oy * ow, into, ow, relu,
                                                                     static_cast<int32_t>(base + row),
                                                                     static_cast<int32_t>(w))
                                  : 0;
-    for (int64_t i = 0; i < done; ++i) idx[i] = static_cast<Index>(index[i]);
+    for (int64_t i = 0; !kInt32 && i < done; ++i) idx[i] = static_cast<Index>(index[i]);
     // Outputs [done, ow) element by element in the vectors' order (rows too short for a vector,
     // or the scalar target).
     for (int64_t ox = done; ox < ow; ++ox) {
