@@ -347,7 +347,7 @@ void scatter_pooled(const T* gp, const T* pooled, const int32_t* at, int64_t pla
 template <class T>
 void conv_backward_direct(const T* gy, const T* relu_result, const T* w, const T* xp_all, T* gx, T* gw, T* gb,
                           const ConvGeometry& g, const int32_t* positions = nullptr) {
-  direct::FlatConv fb = flat_grad_input(g), f = flat_forward(g);
+  const direct::FlatConv fb = flat_grad_input(g), f = flat_forward(g);
   const bool shared = same_padding(g);
   // grad_output padded as grad_input's input (top kh−1−pt, left kw−1−pl, rows fb.wp wide) where
   // grad_input or, with same padding, grad_weight reads it; else in the forward's output layout.

@@ -23,9 +23,9 @@ HWY_BEFORE_NAMESPACE();
 namespace ojo::nn::direct::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-// 256-bit vectors on every x86 target: TinyVGG's rows are 14 and 28 wide, and 16-lane vectors
-// leave the 14-wide ones to the scalar and clipped paths; on this machine's AVX-512 (Zen 4) a
-// 512-bit FMA also does no more per cycle than two 256-bit ones.
+// At most 256-bit vectors, AVX-512 targets included: TinyVGG's rows are 14 and 28 wide, and
+// 16-lane vectors leave the 14-wide ones to the scalar and clipped paths; on Zen 4 a 512-bit FMA
+// also does no more per cycle than two 256-bit ones.
 template <class T>
 using Tag = hn::CappedTag<T, 32 / sizeof(T)>;
 
@@ -388,7 +388,7 @@ HWY_INLINE void GradWeightChannels(D d, const T* xp, const T* gy, int64_t sample
                                    int64_t o) {
   const int64_t k = f.channels * f.kh * f.kw;
   int64_t t = 0;
-  if constexpr (OB * 4 + 5 <= kVectorRegisters) {
+  if constexpr (OB * 4 + 5 <= kVectorRegisters) {  // OB × 4 accumulators, 4 + 1 operands
     for (; t + 4 <= k; t += 4) GradWeightTile<OB, 4>(d, xp, gy, samples, gw, f, o, t);
   }
   if constexpr (OB * 3 + 4 <= kVectorRegisters) {  // OB × 3 accumulators, 3 + 1 operands

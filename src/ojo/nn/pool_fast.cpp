@@ -96,24 +96,25 @@ HWY_EXPORT(MaxPoolRows);
 
 namespace {
 // Rows [0, oh) with each maximum's flat index, from x, plus `base`, into idx (Index: int32_t or
-// int64_t); the vector kernel's int32 indices are widened where idx is wider.
+// int64_t; null for none); the vector kernel's int32 indices are widened where idx is wider.
 template <class Index>
 void max_pool_2x2_indexed(const float* x, int64_t w, int64_t oh, int64_t ow, float* y, Index* idx, int64_t base,
                           bool relu) {
-  thread_local std::vector<int32_t> index;  // the kernel's indices, widened into idx
-  if (static_cast<int64_t>(index.size()) < ow) index.resize(static_cast<size_t>(ow));
+  constexpr bool kInt32 = std::is_same_v<Index, int32_t>;  // straight into idx
+  thread_local std::vector<int32_t> index;                 // else the kernel's indices, widened into idx
+  if (!kInt32 && static_cast<int64_t>(index.size()) < ow) index.resize(static_cast<size_t>(ow));
   // The vector kernel's int32 indices hold the plane's (scalar loop otherwise).
   const bool vectors = base + 2 * oh * w <= INT32_MAX;
-  for (int64_t oy = 0; oy < oh; ++oy, idx += ow) {
+  for (int64_t oy = 0; oy < oh; ++oy) {
     const int64_t row = 2 * oy * w;
     const float *r0 = x + row, *r1 = r0 + w;
-    constexpr bool kInt32 = std::is_same_v<Index, int32_t>;  // straight into idx
-    int32_t* into = kInt32 ? reinterpret_cast<int32_t*>(idx) : index.data();
+    Index* at = idx ? idx + oy * ow : nullptr;
+    int32_t* into = !at ? nullptr : kInt32 ? reinterpret_cast<int32_t*>(at) : index.data();
     const int64_t done = vectors ? HWY_DYNAMIC_DISPATCH(MaxPoolRow)(r0, r1, y + oy * ow, into, ow, relu,
                                                                     static_cast<int32_t>(base + row),
                                                                     static_cast<int32_t>(w))
                                  : 0;
-    for (int64_t i = 0; !kInt32 && i < done; ++i) idx[i] = static_cast<Index>(index[i]);
+    for (int64_t i = 0; !kInt32 && at && i < done; ++i) at[i] = static_cast<Index>(index[i]);
     // Outputs [done, ow) element by element in the vectors' order (rows too short for a vector,
     // or the scalar target).
     for (int64_t ox = done; ox < ow; ++ox) {
@@ -123,7 +124,7 @@ void max_pool_2x2_indexed(const float* x, int64_t w, int64_t oh, int64_t ow, flo
       for (int32_t c = 1; c < 4; ++c)
         if (v[c] > v[k] || std::isnan(v[c])) k = c;
       y[oy * ow + ox] = v[k];
-      idx[ox] = static_cast<Index>(base + row + 2 * ox + (k & 1) + (k >> 1) * w);
+      if (at) at[ox] = static_cast<Index>(base + row + 2 * ox + (k & 1) + (k >> 1) * w);
     }
   }
 }
@@ -131,12 +132,9 @@ void max_pool_2x2_indexed(const float* x, int64_t w, int64_t oh, int64_t ow, flo
 
 void max_pool_2x2(const float* x, int64_t w, int64_t oh, int64_t ow, float* y, int64_t* idx, bool relu) {
   if (idx) return max_pool_2x2_indexed(x, w, oh, ow, y, idx, 0, relu);
+  // Without indices one dispatched call does every row; rows too short for it go element by element.
   const int64_t done = oh > 0 ? HWY_DYNAMIC_DISPATCH(MaxPoolRows)(x, w, oh, y, ow, relu) : ow;
-  if (done < ow) {  // the rest element by element, through the indexed loop's scalar part
-    thread_local std::vector<int32_t> unused;
-    if (static_cast<int64_t>(unused.size()) < oh * ow) unused.resize(static_cast<size_t>(oh * ow));
-    max_pool_2x2_indexed(x, w, oh, ow, y, unused.data(), 0, relu);
-  }
+  if (done < ow) max_pool_2x2_indexed(x, w, oh, ow, y, static_cast<int32_t*>(nullptr), 0, relu);
 }
 
 void max_pool_2x2(const float* x, int64_t w, int64_t oh, int64_t ow, float* y, int32_t* idx, int64_t base, bool relu) {
