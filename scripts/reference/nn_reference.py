@@ -144,6 +144,10 @@ def main():
     conv("conv_direct_cifar_block2", 2, 32, 8, 8, 64, 3, padding=1)
     # one image, as in one-image inference
     conv("conv_direct_batch1", 1, 3, 20, 25, 6, 3, padding=1)
+    # Winograd's algorithm (3×3 kernels, >= 8 channels in and out): odd sizes, wide rows, no padding, CIFAR's layer
+    conv("conv_winograd_odd", 2, 9, 13, 19, 8, 3, padding=1)
+    conv("conv_winograd_wide_valid", 1, 12, 6, 37, 9, 3, padding=(0, 1))
+    conv("conv_winograd_cifar", 2, 32, 16, 16, 64, 3, padding=1)
     # conv2d_relu (what Sequential runs for Conv2d + ReLU) on the direct path, im2col path, float64
     conv("conv_relu_tinyvgg_block", 3, 10, 14, 14, 10, 3, padding=1, relu=True)
     conv("conv_relu_strided", 2, 3, 11, 9, 4, 3, stride=2, padding=1, relu=True)

@@ -198,7 +198,11 @@ TEST(ConvolutionThreads, OneImageSplitByRowsIsThreadCountIndependent) {
   struct Shape { int64_t c, o, h, w, k; nn::Size2 pad; };
   const std::vector<Shape> shapes = {{1, 10, 28, 28, 3, {1, 1}}, {10, 10, 14, 14, 3, {1, 1}}, {3, 7, 5, 3, 3, {1, 1}},
                                      {2, 4, 9, 6, 5, {2, 1}},    {4, 6, 3, 17, 3, {0, 1}},   {3, 5, 40, 11, 3, {0, 0}},
-                                     {1, 4, 6, 20, 3, {1, 1}},   {3, 5, 5, 12, 3, {1, 1}},   {1, 3, 4, 24, 3, {1, 1}}};
+                                     {1, 4, 6, 20, 3, {1, 1}},   {3, 5, 5, 12, 3, {1, 1}},   {1, 3, 4, 24, 3, {1, 1}},
+                                     // Winograd (≥ 8 channels in and out): odd rows and columns, wide rows, rows
+                                     // too narrow for 8 blocks, no padding, one row
+                                     {8, 9, 13, 19, 3, {1, 1}},  {12, 8, 6, 37, 3, {0, 1}},  {9, 10, 7, 7, 3, {1, 1}},
+                                     {16, 8, 5, 40, 3, {0, 0}},  {8, 8, 1, 16, 3, {1, 1}}};
   manual_seed(3);
   for (int64_t target : hwy::SupportedAndGeneratedTargets())
   for (const Shape& sh : shapes) {
@@ -234,7 +238,9 @@ TEST(ConvolutionThreads, ReluMaxPoolFusedAsTheThreeOps) {
   const std::vector<Shape> shapes = {{1, 1, 10, 28, 28, 3, {1, 1}}, {1, 10, 10, 14, 14, 3, {1, 1}},
                                      {2, 3, 7, 5, 3, 3, {1, 1}},    {1, 2, 4, 9, 6, 5, {2, 1}},
                                      {3, 4, 6, 3, 17, 3, {0, 1}},   {1, 3, 5, 40, 11, 3, {0, 0}},
-                                     {1, 3, 5, 16, 16, 3, {1, 1}},  {2, 2, 3, 1, 9, 3, {1, 1}}};
+                                     {1, 3, 5, 16, 16, 3, {1, 1}},  {2, 2, 3, 1, 9, 3, {1, 1}},
+                                     {2, 8, 9, 13, 19, 3, {1, 1}},  {1, 12, 8, 6, 37, 3, {0, 1}},
+                                     {1, 16, 10, 14, 30, 3, {1, 1}}};
   manual_seed(4);
   for (int64_t target : hwy::SupportedAndGeneratedTargets())
   for (const Shape& sh : shapes) {
@@ -270,7 +276,8 @@ TEST(ConvolutionThreads, ReluMaxPoolFusedAsTheThreeOps) {
 TEST(ConvolutionThreads, ReluMaxPoolGradientsAsTheThreeOps) {
   struct Shape { int64_t n, c, o, h, w, k, pad; };
   const std::vector<Shape> shapes = {{5, 1, 10, 28, 28, 3, 1}, {3, 10, 10, 14, 14, 3, 1}, {2, 3, 4, 9, 7, 3, 1},
-                                     {2, 2, 3, 6, 11, 5, 2},   {4, 3, 5, 8, 8, 3, 0},     {1, 2, 6, 2, 3, 3, 1}};
+                                     {2, 2, 3, 6, 11, 5, 2},   {4, 3, 5, 8, 8, 3, 0},     {1, 2, 6, 2, 3, 3, 1},
+                                     {2, 8, 9, 13, 19, 3, 1},  {2, 12, 8, 6, 30, 3, 1}};
   manual_seed(6);
   for (int64_t target : hwy::SupportedAndGeneratedTargets())
     for (const Shape& sh : shapes)
@@ -317,7 +324,8 @@ TEST(ConvolutionThreads, ReluBlockAsTheSeparateOps) {
   const std::vector<Shape> shapes = {{1, 1, 10, 10, 28, 28, 3, 1, 3, 1}, {1, 10, 10, 10, 14, 14, 3, 1, 3, 1},
                                      {2, 3, 4, 5, 9, 7, 3, 1, 3, 0},      {1, 2, 3, 4, 12, 10, 5, 2, 3, 1},
                                      {3, 2, 3, 2, 5, 5, 3, 0, 3, 1},      {1, 3, 4, 2, 40, 11, 3, 1, 5, 2},
-                                     {1, 1, 2, 2, 4, 3, 3, 1, 3, 1},      {5, 1, 3, 3, 6, 6, 3, 1, 3, 1}};
+                                     {1, 1, 2, 2, 4, 3, 3, 1, 3, 1},      {5, 1, 3, 3, 6, 6, 3, 1, 3, 1},
+                                     {1, 8, 9, 8, 13, 19, 3, 1, 3, 1},    {1, 3, 8, 10, 10, 30, 3, 1, 3, 1}};
   manual_seed(5);
   for (int64_t target : hwy::SupportedAndGeneratedTargets())
   for (const Shape& sh : shapes)

@@ -17,6 +17,8 @@
 #include <hwy/highway.h>
 
 #include "conv_direct.hpp"
+#include "conv_winograd.hpp"
+#include "kept_packing.hpp"
 #include "pool_fast.hpp"
 
 HWY_BEFORE_NAMESPACE();
@@ -215,9 +217,6 @@ HWY_INLINE void ForwardBlock(D d, int64_t ob, const T* xp, const T* packed, cons
   WithChannelBlock(ob, [&](auto OB) { ForwardChannels<OB(), KW>(d, xp, packed, bias, y, f, p, end); });
 }
 
-// Output channels go in blocks of 5 when that divides them evenly (TinyVGG's 10), else 4.
-int64_t ChannelBlock(int64_t outs) { return outs % 5 == 0 && outs % 4 != 0 ? 5 : 4; }
-
 // Rows [r0, r1) of every output plane, from the flat staging planes to the dense ones: whole
 // vectors, the last one of a row overlapping the one before (its elements get their own values).
 // A gap is zeroed before its row is written: the vectors that end at the gap's end may reach back
@@ -264,30 +263,17 @@ void PoolRows(const T* flat, const FlatConv& f, const DenseRows<T>& out, int64_t
 }
 
 // The weights {outs, k} in the tiles' order: per block of output channels, tap by tap, the
-// block's weights of one tap adjacent. Packing is a scalar transpose that costs as much as a
-// small layer's sums, so each thread keeps the last few packings with a copy of their weights and
-// reuses one whose copy has the same bits (a weight changed in place, by an optimizer step, no
-// longer matches and is packed again).
+// block's weights of one tap adjacent (kept between calls: kept_packing.hpp).
 template <class T>
 const T* PackWeights(const T* w, int64_t outs, int64_t k) {
-  struct Packing {
-    std::vector<T> weights, packed;
-  };
-  thread_local std::array<Packing, 8> kept;
-  thread_local size_t next = 0;
-  const size_t n = static_cast<size_t>(outs * k);
-  for (const Packing& p : kept)
-    if (p.weights.size() == n && std::memcmp(p.weights.data(), w, n * sizeof(T)) == 0) return p.packed.data();
-  Packing& p = kept[next++ % kept.size()];
-  p.weights.assign(w, w + n);
-  p.packed.resize(n);
-  const int64_t block = ChannelBlock(outs);
-  for (int64_t o = 0; o < outs; o += block) {
-    const int64_t ob = std::min(block, outs - o);
-    for (int64_t t = 0; t < k; ++t)
-      for (int64_t b = 0; b < ob; ++b) p.packed[o * k + t * ob + b] = w[(o + b) * k + t];
-  }
-  return p.packed.data();
+  return kept_packing(w, outs, k, static_cast<size_t>(outs * k), [&](T* packed) {
+    const int64_t block = channel_block(outs);
+    for (int64_t o = 0; o < outs; o += block) {
+      const int64_t ob = std::min(block, outs - o);
+      for (int64_t t = 0; t < k; ++t)
+        for (int64_t b = 0; b < ob; ++b) packed[o * k + t * ob + b] = w[(o + b) * k + t];
+    }
+  });
 }
 
 // Unpooled rows straight from the tiles, row by row (ForwardRow): with few taps per output (a
@@ -295,7 +281,7 @@ const T* PackWeights(const T* w, int64_t outs, int64_t k) {
 template <class T>
 void ConvRows(const T* xp, const T* w, const T* bias, const FlatConv& f, const DenseRows<T>& out) {
   const Tag<T> d;
-  const int64_t k = f.channels * f.kh * f.kw, block = ChannelBlock(f.outs), step = out.cols + out.gap;
+  const int64_t k = f.channels * f.kh * f.kw, block = channel_block(f.outs), step = out.cols + out.gap;
   const T* packed = PackWeights(w, f.outs, k);
   for (int64_t r = out.r0; r < out.r1; ++r) {
     for (int64_t o = 0; o < f.outs && out.gap > 0; ++o)  // before the row: see CropRows
@@ -316,7 +302,7 @@ template <class T>
 void ConvFlat(const T* xp, const T* w, const T* bias, T* y, const FlatConv& f, const DenseRows<T>& out) {
   const Tag<T> d;
   constexpr int64_t kBlock = 256, kRowsMaxTaps = 27;
-  const int64_t k = f.channels * f.kh * f.kw, block = ChannelBlock(f.outs);
+  const int64_t k = f.channels * f.kh * f.kw, block = channel_block(f.outs);
   if (out.pool == 1 && k <= kRowsMaxTaps && out.cols >= static_cast<int64_t>(hn::Lanes(d)) &&
       out.cols + out.gap >= static_cast<int64_t>(hn::Lanes(d)))
     return ConvRows(xp, w, bias, f, out);
@@ -401,7 +387,7 @@ HWY_INLINE void GradWeightChannels(D d, const T* xp, const T* gy, int64_t sample
 template <class T>
 void ConvFlatGradWeight(const T* xp, const T* gy, int64_t samples, T* gw, const FlatConv& f) {
   const Tag<T> d;
-  const int64_t block = ChannelBlock(f.outs);
+  const int64_t block = channel_block(f.outs);
   for (int64_t o = 0; o < f.outs; o += block) {
     switch (std::min<int64_t>(block, f.outs - o)) {
       case 5: GradWeightChannels<5>(d, xp, gy, samples, gw, f, o); break;
@@ -450,6 +436,10 @@ void ConvFlatF64(const double* xp, const double* w, const double* bias, double* 
                  const DenseRows<double>& out) {
   ConvFlat(xp, w, bias, y, f, out);
 }
+void CopyRowsF32(const float* flat, const FlatConv& f, const DenseRows<float>& out, int64_t r0, int64_t r1) {
+  if (out.pool == 2) PoolRows(flat, f, out, r0, r1);
+  else CropRows(Tag<float>(), flat, f, out, r0, r1);
+}
 void ConvFlatGradWeightF32(const float* xp, const float* gy, int64_t samples, float* gw, const FlatConv& f) {
   ConvFlatGradWeight(xp, gy, samples, gw, f);
 }
@@ -466,6 +456,7 @@ HWY_EXPORT(PadWindowF32);
 HWY_EXPORT(PadWindowF64);
 HWY_EXPORT(ConvFlatF32);
 HWY_EXPORT(ConvFlatF64);
+HWY_EXPORT(CopyRowsF32);
 HWY_EXPORT(ConvFlatGradWeightF32);
 HWY_EXPORT(ConvFlatGradWeightF64);
 HWY_EXPORT(SumF32);
@@ -487,7 +478,10 @@ void pad_window(const double* src, double* dst, const PaddedPlanes& p, int64_t f
 }
 void conv_flat(const float* xp, const float* w, const float* bias, float* flat, const FlatConv& f,
                const DenseRows<float>& out) {
-  HWY_DYNAMIC_DISPATCH(ConvFlatF32)(xp, w, bias, flat, f, out);
+  if (!winograd::conv_flat(xp, w, bias, flat, f, out)) HWY_DYNAMIC_DISPATCH(ConvFlatF32)(xp, w, bias, flat, f, out);
+}
+void copy_rows(const float* flat, const FlatConv& f, const DenseRows<float>& out, int64_t r0, int64_t r1) {
+  HWY_DYNAMIC_DISPATCH(CopyRowsF32)(flat, f, out, r0, r1);
 }
 void conv_flat(const double* xp, const double* w, const double* bias, double* flat, const FlatConv& f,
                const DenseRows<double>& out) {

@@ -62,6 +62,8 @@ void pad_window(const double* src, double* dst, const PaddedPlanes& p, int64_t f
 // elements per output plane; each block of positions is copied out while it is still in cache. The
 // vector tiles start at a multiple of kFlatPad at or before the first convolution row and read xp
 // up to round_up(end·wp, kFlatPad) + (kh−1)·wp + kw − 1, `end` the row after the last.
+// Float 3×3 kernels over enough input channels go through Winograd's algorithm instead
+// (conv_winograd.hpp): the same sums up to rounding, about half the multiplications.
 // Unpooled outputs with at most 27 taps (channels·kh·kw) and rows at least a vector wide skip the
 // staging: each row goes from the registers into `out` (same sums, same bits), reading only the
 // meaningful columns of its input rows.
@@ -69,6 +71,10 @@ void conv_flat(const float* xp, const float* w, const float* bias, float* flat, 
                const DenseRows<float>& out);
 void conv_flat(const double* xp, const double* w, const double* bias, double* flat, const FlatConv& f,
                const DenseRows<double>& out);
+
+// Rows [r0, r1) of `out` from flat planes holding the convolution's sums (bias included) at
+// every position of the rows they need: what conv_flat does with its staging planes.
+void copy_rows(const float* flat, const FlatConv& f, const DenseRows<float>& out, int64_t r0, int64_t r1);
 
 // gw[o][c][i][j] = Σ_s Σ_p gy[s][o][p] · xp[s][c][p + i·wp + j] over `samples` consecutive samples
 // (xp sample stride channels·in_plane, gy sample stride outs·out_plane). gy must be zero at
@@ -79,6 +85,10 @@ void conv_flat_grad_weight(const double* xp, const double* gy, int64_t samples, 
 // Σ p[i] accumulated in double, in a fixed order (conv's bias gradient).
 double sum_to_double(const float* p, int64_t n);
 double sum_to_double(const double* p, int64_t n);
+
+// Register tiles take output channels in blocks of 5 when that divides them evenly (TinyVGG's
+// 10), else 4.
+inline int64_t channel_block(int64_t outs) { return outs % 5 == 0 && outs % 4 != 0 ? 5 : 4; }
 
 // Vector tails stay inside buffers padded to a multiple of this many elements.
 constexpr int64_t kFlatPad = 16;
