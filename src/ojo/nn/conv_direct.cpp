@@ -436,10 +436,6 @@ void ConvFlatF64(const double* xp, const double* w, const double* bias, double* 
                  const DenseRows<double>& out) {
   ConvFlat(xp, w, bias, y, f, out);
 }
-void CopyRowsF32(const float* flat, const FlatConv& f, const DenseRows<float>& out, int64_t r0, int64_t r1) {
-  if (out.pool == 2) PoolRows(flat, f, out, r0, r1);
-  else CropRows(Tag<float>(), flat, f, out, r0, r1);
-}
 void ConvFlatGradWeightF32(const float* xp, const float* gy, int64_t samples, float* gw, const FlatConv& f) {
   ConvFlatGradWeight(xp, gy, samples, gw, f);
 }
@@ -456,7 +452,6 @@ HWY_EXPORT(PadWindowF32);
 HWY_EXPORT(PadWindowF64);
 HWY_EXPORT(ConvFlatF32);
 HWY_EXPORT(ConvFlatF64);
-HWY_EXPORT(CopyRowsF32);
 HWY_EXPORT(ConvFlatGradWeightF32);
 HWY_EXPORT(ConvFlatGradWeightF64);
 HWY_EXPORT(SumF32);
@@ -478,10 +473,7 @@ void pad_window(const double* src, double* dst, const PaddedPlanes& p, int64_t f
 }
 void conv_flat(const float* xp, const float* w, const float* bias, float* flat, const FlatConv& f,
                const DenseRows<float>& out) {
-  if (!winograd::conv_flat(xp, w, bias, flat, f, out)) HWY_DYNAMIC_DISPATCH(ConvFlatF32)(xp, w, bias, flat, f, out);
-}
-void copy_rows(const float* flat, const FlatConv& f, const DenseRows<float>& out, int64_t r0, int64_t r1) {
-  HWY_DYNAMIC_DISPATCH(CopyRowsF32)(flat, f, out, r0, r1);
+  if (!winograd::conv_flat(xp, w, bias, f, out)) HWY_DYNAMIC_DISPATCH(ConvFlatF32)(xp, w, bias, flat, f, out);
 }
 void conv_flat(const double* xp, const double* w, const double* bias, double* flat, const FlatConv& f,
                const DenseRows<double>& out) {

@@ -72,10 +72,6 @@ void conv_flat(const float* xp, const float* w, const float* bias, float* flat, 
 void conv_flat(const double* xp, const double* w, const double* bias, double* flat, const FlatConv& f,
                const DenseRows<double>& out);
 
-// Rows [r0, r1) of `out` from flat planes holding the convolution's sums (bias included) at
-// every position of the rows they need: what conv_flat does with its staging planes.
-void copy_rows(const float* flat, const FlatConv& f, const DenseRows<float>& out, int64_t r0, int64_t r1);
-
 // gw[o][c][i][j] = Σ_s Σ_p gy[s][o][p] · xp[s][c][p + i·wp + j] over `samples` consecutive samples
 // (xp sample stride channels·in_plane, gy sample stride outs·out_plane). gy must be zero at
 // p ≥ n up to round_up(n, 16) and in the meaningless columns. The sums run in a fixed order.

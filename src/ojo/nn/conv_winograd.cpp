@@ -3,9 +3,8 @@
 // Lanes hold blocks: one vector is N blocks side by side in a block row (two output rows). For a
 // group of such vectors, every input channel's Bᵀ d B goes to V[c][g][pos] (pos = 4·i + j in the
 // 4×4 transform), the 16 element-wise products summed over the input channels to M[o][g][pos]
-// (16 small matrix products in register tiles of output channels × vectors), and Aᵀ M A + bias to
-// the flat staging planes, whose finished rows are copied out as conv_flat's are; pooled, each
-// block is a pooling window and goes straight to the result.
+// (16 small matrix products in register tiles of output channels × vectors), and Aᵀ M A + bias
+// straight to the result's rows; pooled, each block is a pooling window.
 // A transform's 16 vectors are adjacent: its loads and stores need no strides.
 #include <algorithm>
 #include <cstddef>
@@ -168,56 +167,68 @@ HWY_INLINE void TransformOutput(const float* m, float bias, V y[2][2]) {
   }
 }
 
-// The blocks' outputs into their rows of the flat staging plane (row 1 unless null): the
-// blocks' columns interleaved.
-HWY_INLINE void StoreBlocks(const V y[2][2], float* row0, float* row1) {
+// v's first `count` lanes to dst (all of them from count = N): nothing after them is written,
+// which may be another part's row.
+template <class DV, class T>
+HWY_INLINE void StoreFirst(DV d, hn::Vec<DV> v, T* dst, int64_t count) {
+  if (count >= static_cast<int64_t>(hn::Lanes(d))) hn::StoreU(v, d, dst);
+  else if (count > 0) hn::BlendedStore(v, hn::FirstN(d, static_cast<size_t>(count)), d, dst);
+}
+
+// torch.relu's rule when asked (NaN is not below zero: it stays).
+HWY_INLINE V Rectified(V v, bool relu) { return relu ? hn::IfThenZeroElse(hn::Lt(v, hn::Zero(D())), v) : v; }
+
+// Output row r of the blocks, through ReLU when asked: 2N columns from dst, the first `count`
+// of them written (the blocks' columns interleave).
+HWY_INLINE void StoreRow(const V y[2][2], int r, bool relu, float* dst, int64_t count) {
   const D d;
-  const size_t N = hn::Lanes(d);
-  hn::StoreU(hn::InterleaveLower(d, y[0][0], y[0][1]), d, row0);
-  hn::StoreU(hn::InterleaveUpper(d, y[0][0], y[0][1]), d, row0 + N);
-  if (!row1) return;
-  hn::StoreU(hn::InterleaveLower(d, y[1][0], y[1][1]), d, row1);
-  hn::StoreU(hn::InterleaveUpper(d, y[1][0], y[1][1]), d, row1 + N);
+  const int64_t N = static_cast<int64_t>(hn::Lanes(d));
+  const V left = Rectified(y[r][0], relu), right = Rectified(y[r][1], relu);
+  StoreFirst(d, hn::InterleaveLower(d, left, right), dst, count);
+  StoreFirst(d, hn::InterleaveUpper(d, left, right), dst + N, count - N);
 }
 
 // Each block is one window of max_pool2d(·, 2): its maximum to dst (the first `count` lanes),
 // after ReLU when asked, by max_pool2d's rule (pool_fast.cpp): the window's outputs row by row,
-// a strictly greater one or a NaN taking over. The same bits as pooling the staged rows.
-HWY_INLINE void PoolBlocks(const V y[2][2], bool relu, float* dst, int64_t count) {
+// a strictly greater one or a NaN taking over. With `positions`, each maximum's flat position in
+// the convolution's output plane (rows wp apart; the first block's window starts at `first`).
+HWY_INLINE void PoolBlocks(const V y[2][2], bool relu, float* dst, int64_t count, int32_t* positions, int64_t wp,
+                           int64_t first) {
   const D d;
-  const auto rectified = [&](V v) { return relu ? hn::IfThenZeroElse(hn::Lt(v, hn::Zero(d)), v) : v; };
-  V best = rectified(y[0][0]);
-  for (const V& next : {y[0][1], y[1][0], y[1][1]}) {
-    const V candidate = rectified(next);
-    best = hn::IfThenElse(hn::Or(hn::Gt(candidate, best), hn::IsNaN(candidate)), candidate, best);
+  const hn::RebindToSigned<D> di;
+  const V candidates[3] = {y[0][1], y[1][0], y[1][1]};
+  const int32_t offset[3] = {1, static_cast<int32_t>(wp), static_cast<int32_t>(wp + 1)};  // in the window
+  V best = Rectified(y[0][0], relu);
+  auto at = hn::Zero(di);
+  for (int k = 0; k < 3; ++k) {
+    const V candidate = Rectified(candidates[k], relu);
+    const auto wins = hn::Or(hn::Gt(candidate, best), hn::IsNaN(candidate));
+    best = hn::IfThenElse(wins, candidate, best);
+    if (positions) at = hn::IfThenElse(hn::RebindMask(di, wins), hn::Set(di, offset[k]), at);
   }
-  best = InBlockOrder(best);
-  if (count >= static_cast<int64_t>(hn::Lanes(d))) hn::StoreU(best, d, dst);
-  else hn::BlendedStore(best, hn::FirstN(d, static_cast<size_t>(count)), d, dst);
+  StoreFirst(d, InBlockOrder(best), dst, count);
+  if (!positions) return;
+  const auto window = hn::Add(hn::Set(di, static_cast<int32_t>(first)), hn::ShiftLeft<1>(hn::Iota(di, 0)));
+  StoreFirst(di, hn::Add(window, hn::BitCast(di, InBlockOrder(hn::BitCast(d, at)))), positions, count);
 }
 
-bool ConvFlat(const float* xp, const float* w, const float* bias, float* flat, const FlatConv& f,
-              const DenseRows<float>& out) {
+bool ConvFlat(const float* xp, const float* w, const float* bias, const FlatConv& f, const DenseRows<float>& out) {
   const D d;
   const int64_t N = static_cast<int64_t>(hn::Lanes(d));
-  // Blocks a row can hold without writing past it (the meaningless columns take the rest) and
-  // blocks it needs: vectors of N of them, the row's last one moved back to end with the needed
-  // ones where they fill a vector.
+  // Blocks a row can hold without reading past the plane's end and blocks it needs: vectors of
+  // N of them, the row's last one moved back to end with the needed ones where they fill a vector.
   const int64_t room = f.wp / 2, needed = (out.cols * out.pool + 1) / 2, last_start = std::max(needed, N) - N;
   if (!applies(f) || room < N) return false;
-  // Pooled without positions, each block is a window: its maximum goes straight to the result.
-  const bool pool_blocks = out.pool == 2 && !out.positions;
   const int64_t oh = f.n / f.wp, padded_rows = oh + 2, per_row = (needed + N - 1) / N;
   const int64_t first = out.r0 * out.pool, end = out.r1 * out.pool;  // the convolution's rows
   const int64_t block_row0 = first / 2, vectors = ((end + 1) / 2 - block_row0) * per_row;
-  const int64_t C = f.channels, O = f.outs, block = direct::channel_block(O);
+  const int64_t C = f.channels, O = f.outs, block = direct::channel_block(O), step = out.cols + out.gap;
   const float* u = TransformWeights(w, O, C);
   thread_local std::vector<float> vt, mt;
   vt.resize(static_cast<size_t>(16 * C * kGroup * N));
   mt.resize(static_cast<size_t>(16 * block * kGroup * N));
   const auto block_row = [&](int64_t k) { return block_row0 + k / per_row; };
   const auto column = [&](int64_t k) { return 2 * std::min(k % per_row * N, last_start); };
-  int64_t next = out.r0;  // the next result row to copy out
   for (int64_t k0 = 0; k0 < vectors; k0 += kGroup) {
     const int64_t G = std::min<int64_t>(kGroup, vectors - k0);
     for (int64_t g = 0; g < G; ++g) {
@@ -238,32 +249,33 @@ bool ConvFlat(const float* xp, const float* w, const float* bias, float* flat, c
       else ProductsOfBlock<1>(ob, vt.data(), u, mt.data(), C, O, o);
       for (int64_t g = 0; g < G; ++g) {
         const int64_t top = 2 * block_row(k0 + g), col = column(k0 + g);
+        const bool row_end = (k0 + g) % per_row == per_row - 1;
         for (int64_t b = 0; b < ob; ++b) {
           V y[2][2];
           TransformOutput(mt.data() + (b * G + g) * 16 * N, bias ? bias[o + b] : 0.0f, y);
-          if (pool_blocks) {
-            PoolBlocks(y, out.relu, out.data + (o + b) * out.plane + top / 2 * out.cols + col / 2, needed);
+          float* plane = out.data + (o + b) * out.plane;
+          if (out.pool == 2) {
+            const int64_t at = top / 2 * out.cols + col / 2;
+            PoolBlocks(y, out.relu, plane + at, needed - col / 2,
+                       out.positions ? out.positions + (o + b) * out.plane + at : nullptr, f.wp, top * f.wp + col);
             continue;
           }
-          float* row0 = flat + (o + b) * f.out_plane + top * f.wp + col;
-          StoreBlocks(y, row0, top + 1 < oh ? row0 + f.wp : nullptr);
+          for (int r = 0; r < 2; ++r) {  // the block row's output rows that are asked for
+            if (top + r < first || top + r >= end) continue;
+            float* row = plane + (top + r) * step;
+            StoreRow(y, r, out.relu, row + col, out.cols - col);
+            if (row_end && out.gap > 0) std::fill(row + out.cols, row + step, 0.0f);
+          }
         }
       }
     }
-    if (pool_blocks) continue;
-    const int64_t done = std::min(end, 2 * block_row(k0 + G));  // rows every block of is written
-    const int64_t last = std::max(next, done / out.pool);
-    if (last > next) direct::copy_rows(flat, f, out, next, last);
-    next = last;
   }
   return true;
 }
 
 #else
 
-bool ConvFlat(const float*, const float*, const float*, float*, const FlatConv&, const DenseRows<float>&) {
-  return false;
-}
+bool ConvFlat(const float*, const float*, const float*, const FlatConv&, const DenseRows<float>&) { return false; }
 
 #endif
 
@@ -274,10 +286,10 @@ HWY_AFTER_NAMESPACE();
 namespace ojo::nn::winograd {
 HWY_EXPORT(ConvFlat);
 
-bool conv_flat(const float* xp, const float* w, const float* bias, float* flat, const direct::FlatConv& f,
+bool conv_flat(const float* xp, const float* w, const float* bias, const direct::FlatConv& f,
                const direct::DenseRows<float>& out) {
   if (!applies(f)) return false;
-  return HWY_DYNAMIC_DISPATCH(ConvFlat)(xp, w, bias, flat, f, out);
+  return HWY_DYNAMIC_DISPATCH(ConvFlat)(xp, w, bias, f, out);
 }
 }  // namespace ojo::nn::winograd
 #endif

@@ -23,9 +23,9 @@ inline bool applies(const direct::FlatConv& f) {
   return f.kh == 3 && f.kw == 3 && f.channels >= kMinChannels && f.outs >= kMinChannels;
 }
 
-// conv_flat (conv_direct.hpp) where `applies` and the rows are at least one vector of blocks
-// wide; false (nothing written) for any other.
-bool conv_flat(const float* xp, const float* w, const float* bias, float* flat, const direct::FlatConv& f,
+// conv_flat (conv_direct.hpp, no staging) where `applies` and the rows are at least one vector
+// of blocks wide; false (nothing written) for any other.
+bool conv_flat(const float* xp, const float* w, const float* bias, const direct::FlatConv& f,
                const direct::DenseRows<float>& out);
 
 }  // namespace ojo::nn::winograd
