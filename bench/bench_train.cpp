@@ -14,7 +14,8 @@
 // steps; an epoch time measured over fewer steps is the per-step time × 1875 (marked "scaled").
 // GFLOP/s counts the multiply-adds of convolutions and linear layers (2 flops each; backward:
 // grad of weights and inputs) and is printed next to the machine's fp32 peak
-// (threads × clock × 8 lanes (16 with 512-bit FMA pipes) × 2 FMA pipes × 2 flops).
+// (threads × clock × 8 lanes (16 with 512-bit FMA pipes) × 2 FMA pipes × 2 flops). They are the
+// direct convolution's multiply-adds: Winograd's layers do fewer, so the column can pass the peak.
 // The last lines read `ratio NAME X` (2 threads, ratio of medians, below 1: ojo faster).
 // Before each round of a 2-thread case a 20 ms probe measures the machine itself: the FMA
 // throughput of two threads together over one thread's. On this VM the two vCPUs share one core's
@@ -286,6 +287,7 @@ int main(int argc, char** argv) {
       }
     }
   }
+  std::printf("(ojo GFLOP/s: the direct convolution's flops over ojo's time; its Winograd layers do fewer)\n");
   if (ojo_time["tinyvgg"].count(1) && ojo_time["tinyvgg"].count(2))
     std::printf("ojo TinyVGG epoch speed-up 2 threads over 1: %.2fx\n", ojo_time["tinyvgg"][1] / ojo_time["tinyvgg"][2]);
   for (const char* name : {"tinyvgg_epoch_vs_pytorch", "tinyvgg_epoch_vs_libtorch", "infer1_vs_pytorch",
