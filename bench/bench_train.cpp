@@ -17,6 +17,7 @@
 // (threads × clock × 8 lanes (16 with 512-bit FMA pipes) × 2 FMA pipes × 2 flops). They are the
 // direct convolution's multiply-adds: Winograd's layers do fewer, so the column can pass the peak.
 // The last lines read `ratio NAME X` (2 threads, ratio of medians, below 1: ojo faster).
+// Every worker runs --repeats times per case, one-image latency 3 × --repeats times.
 // Before each round of a 2-thread case a 20 ms probe measures the machine itself: the FMA
 // throughput of two threads together over one thread's. On this VM the two vCPUs share one core's
 // FMA units some of the time (the probe then reads ~1.0 instead of ~2.0), which no program's
@@ -238,8 +239,11 @@ int main(int argc, char** argv) {
         workers.push_back({"libtorch", env(s.blas, s.passive) + dir + "/bench_train_libtorch" + args, {}});
         workers.push_back({"pytorch", env(s.blas, s.passive) + "/usr/bin/python3 " + script + args, {}});
       }
+      // One image's workers time milliseconds, inside one of the VM's phases (seconds long, see the
+      // probe): three times the rounds, for every framework, so its median rests on more of them.
+      const int rounds = c.name == "infer1" ? 3 * o.repeats : o.repeats;
       std::vector<double> scaling;
-      for (int r = 0; r < o.repeats; ++r)
+      for (int r = 0; r < rounds; ++r)
         for (size_t i = 0; i < workers.size(); ++i) {
           if (n == 2 && i == 0) scaling.push_back(fma_scaling_two_threads());
           Worker& w = workers[(i + r) % workers.size()];
