@@ -5,11 +5,8 @@
 // Grad weight: a tile of OB output channels × KB taps (c, i, j), accumulated over all samples and
 // positions in vector lanes and reduced once at the end.
 #include <algorithm>
-#include <array>
 #include <cstddef>
-#include <cstring>
 #include <type_traits>
-#include <vector>
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "../src/ojo/nn/conv_direct.cpp"  // found through include/

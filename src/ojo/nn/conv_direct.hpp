@@ -62,8 +62,9 @@ void pad_window(const double* src, double* dst, const PaddedPlanes& p, int64_t f
 // elements per output plane; each block of positions is copied out while it is still in cache. The
 // vector tiles start at a multiple of kFlatPad at or before the first convolution row and read xp
 // up to round_up(end·wp, kFlatPad) + (kh−1)·wp + kw − 1, `end` the row after the last.
-// Float 3×3 kernels over enough input channels go through Winograd's algorithm instead
-// (conv_winograd.hpp): the same sums up to rounding, about half the multiplications.
+// Float 3×3 kernels with at least 8 channels in and out go through Winograd's algorithm instead
+// (conv_winograd.hpp, which writes `out` without the staging): the same sums up to rounding,
+// 16 multiplications per 2×2 outputs instead of 36.
 // Unpooled outputs with at most 27 taps (channels·kh·kw) and rows at least a vector wide skip the
 // staging: each row goes from the registers into `out` (same sums, same bits), reading only the
 // meaningful columns of its input rows.
