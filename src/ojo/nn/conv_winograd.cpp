@@ -229,8 +229,8 @@ bool ConvFlat(const float* xp, const float* w, const float* bias, const FlatConv
   mt.resize(static_cast<size_t>(16 * block * kGroup * N));
   const auto block_row = [&](int64_t k) { return block_row0 + k / per_row; };
   const auto column = [&](int64_t k) { return 2 * std::min(k % per_row * N, last_start); };
-  for (int64_t k0 = 0; k0 < vectors; k0 += kGroup) {
-    const int64_t G = std::min<int64_t>(kGroup, vectors - k0);
+  // Bᵀ d B of every input channel for the G vectors of blocks from k0, to vt.
+  const auto transform_inputs = [&](int64_t k0, int64_t G) {
     for (int64_t g = 0; g < G; ++g) {
       const int64_t top = 2 * block_row(k0 + g), col = column(k0 + g);
       for (int64_t c = 0; c < C; ++c) {
@@ -241,33 +241,39 @@ bool ConvFlat(const float* xp, const float* w, const float* bias, const FlatConv
         TransformInput(rows, col, vt.data() + (c * G + g) * 16 * N);
       }
     }
+  };
+  // Output channel o's outputs y of vector k's blocks into the result: pooled windows, or the
+  // block row's rows that are asked for (and, after a row's last vector, its gap).
+  const auto put = [&](int64_t o, int64_t k, const V y[2][2]) {
+    const int64_t top = 2 * block_row(k), col = column(k);
+    float* plane = out.data + o * out.plane;
+    if (out.pool == 2) {
+      const int64_t at = top / 2 * out.cols + col / 2;
+      return PoolBlocks(y, out.relu, plane + at, needed - col / 2,
+                        out.positions ? out.positions + o * out.plane + at : nullptr, f.wp, top * f.wp + col);
+    }
+    for (int r = 0; r < 2; ++r) {
+      if (top + r < first || top + r >= end) continue;
+      float* row = plane + (top + r) * step;
+      StoreRow(y, r, out.relu, row + col, out.cols - col);
+      if (k % per_row == per_row - 1 && out.gap > 0) std::fill(row + out.cols, row + step, 0.0f);
+    }
+  };
+  for (int64_t k0 = 0; k0 < vectors; k0 += kGroup) {
+    const int64_t G = std::min<int64_t>(kGroup, vectors - k0);
+    transform_inputs(k0, G);
     // Output channels in blocks: their products, then their outputs while the products are in cache.
     for (int64_t o = 0; o < O; o += block) {
       const int64_t ob = std::min(block, O - o);
       static_assert(kGroup == 2);
       if (G == 2) ProductsOfBlock<2>(ob, vt.data(), u, mt.data(), C, O, o);
       else ProductsOfBlock<1>(ob, vt.data(), u, mt.data(), C, O, o);
-      for (int64_t g = 0; g < G; ++g) {
-        const int64_t top = 2 * block_row(k0 + g), col = column(k0 + g);
-        const bool row_end = (k0 + g) % per_row == per_row - 1;
+      for (int64_t g = 0; g < G; ++g)
         for (int64_t b = 0; b < ob; ++b) {
           V y[2][2];
           TransformOutput(mt.data() + (b * G + g) * 16 * N, bias ? bias[o + b] : 0.0f, y);
-          float* plane = out.data + (o + b) * out.plane;
-          if (out.pool == 2) {
-            const int64_t at = top / 2 * out.cols + col / 2;
-            PoolBlocks(y, out.relu, plane + at, needed - col / 2,
-                       out.positions ? out.positions + (o + b) * out.plane + at : nullptr, f.wp, top * f.wp + col);
-            continue;
-          }
-          for (int r = 0; r < 2; ++r) {  // the block row's output rows that are asked for
-            if (top + r < first || top + r >= end) continue;
-            float* row = plane + (top + r) * step;
-            StoreRow(y, r, out.relu, row + col, out.cols - col);
-            if (row_end && out.gap > 0) std::fill(row + out.cols, row + step, 0.0f);
-          }
+          put(o + b, k0 + g, y);
         }
-      }
     }
   }
   return true;
