@@ -8,7 +8,6 @@
 // A transform's 16 vectors are adjacent: its loads and stores need no strides.
 #include <algorithm>
 #include <cstddef>
-#include <type_traits>
 #include <vector>
 
 #undef HWY_TARGET_INCLUDE
@@ -34,7 +33,7 @@ using V = hn::Vec<D>;
 // Vectors of blocks whose products share their weight broadcasts (the register tile's width:
 // 5 output channels × 2 vectors). Wider tiles fit AVX-512's registers but measured slower: the
 // transformed inputs outgrow the L1 cache.
-constexpr int kGroup = 2;
+constexpr int kGroup = 2;  // ConvFlat instantiates the products for groups of 1 and 2
 
 // The even and odd lanes of lo, hi within each 128-bit block (x86's shufps): lanes of both
 // hold every other block of outputs, in an order that InterleaveLower/Upper, also per 128-bit
@@ -265,7 +264,6 @@ bool ConvFlat(const float* xp, const float* w, const float* bias, const FlatConv
     // Output channels in blocks: their products, then their outputs while the products are in cache.
     for (int64_t o = 0; o < O; o += block) {
       const int64_t ob = std::min(block, O - o);
-      static_assert(kGroup == 2);
       if (G == 2) ProductsOfBlock<2>(ob, vt.data(), u, mt.data(), C, O, o);
       else ProductsOfBlock<1>(ob, vt.data(), u, mt.data(), C, O, o);
       for (int64_t g = 0; g < G; ++g)
