@@ -18,15 +18,19 @@
 // direct convolution's multiply-adds: Winograd's layers do fewer, so the column can pass the peak.
 // The last lines read `ratio NAME X` (2 threads, ratio of medians, below 1: ojo faster).
 // Every worker runs --repeats times per case, one-image latency 3 × --repeats times.
-// Before each round of a 2-thread case a 20 ms probe measures the machine itself: the FMA
-// throughput of two threads together over one thread's. On this VM the two vCPUs share one core's
-// FMA units some of the time (the probe then reads ~1.0 instead of ~2.0), which no program's
-// second thread can overcome; the case's line says how its rounds went.
+// Before each round of a 2-thread case two short probes measure the machine itself: the FMA
+// throughput of two threads together over one thread's, and the round trip of a cache line
+// between the first two CPUs. On this VM the two vCPUs share one core's FMA units some of the time
+// (the first probe then reads ~1.0 instead of ~2.0), and some of the time they sit far apart (the
+// round trip takes ~350 ns instead of ~55 ns): no program's second thread can overcome either,
+// and one-image inference, which passes data between its threads twice per image, feels the
+// second most. The case's line says how its rounds went.
 #include <immintrin.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -156,6 +160,50 @@ double fma_scaling_two_threads() {
   return one > 0 ? (mine + other) / one : 0;
 }
 
+// Nanoseconds for a cache line to go from the first of this process's CPUs to the second and back
+// (two pinned threads taking turns on one atomic): the median of 100 samples of 20 round trips;
+// 0 with fewer than two CPUs.
+double round_trip_ns() {
+  cpu_set_t allowed;
+  if (sched_getaffinity(0, sizeof allowed, &allowed) != 0 || CPU_COUNT(&allowed) < 2) return 0;
+  int cpus[2], found = 0;
+  for (int c = 0; c < CPU_SETSIZE && found < 2; ++c)
+    if (CPU_ISSET(c, &allowed)) cpus[found++] = c;
+  const auto pin = [](int cpu) {
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    return pthread_setaffinity_np(pthread_self(), sizeof one, &one) == 0;
+  };
+  constexpr int kSamples = 100, kPerSample = 20, kTrips = kSamples * kPerSample;
+  alignas(64) std::atomic<int> turn{0};
+  std::atomic<int> other_pinned{-1};  // -1 until the other thread has tried
+  std::thread other([&] {
+    other_pinned = pin(cpus[1]) ? 1 : 0;
+    for (int i = 0; i < kTrips && other_pinned == 1; ++i) {
+      int t;
+      while ((t = turn.load(std::memory_order_acquire)) != 2 * i + 1 && t >= 0) _mm_pause();
+      if (t < 0) break;
+      turn.store(2 * i + 2, std::memory_order_release);
+    }
+  });
+  while (other_pinned.load() < 0) _mm_pause();
+  std::vector<double> ns;
+  if (other_pinned == 1 && pin(cpus[0]))
+    for (int sample = 0; sample < kSamples; ++sample) {
+      const auto t0 = std::chrono::steady_clock::now();
+      for (int i = sample * kPerSample; i < (sample + 1) * kPerSample; ++i) {
+        turn.store(2 * i + 1, std::memory_order_release);
+        while (turn.load(std::memory_order_acquire) != 2 * i + 2) _mm_pause();
+      }
+      ns.push_back(std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count() / kPerSample);
+    }
+  else turn.store(-1);  // ends the other thread's wait
+  other.join();
+  pthread_setaffinity_np(pthread_self(), sizeof allowed, &allowed);
+  return ns.empty() ? 0 : median(ns);
+}
+
 std::string human(double s) {
   char b[32];
   if (s < 1e-3) std::snprintf(b, sizeof b, "%.1f us", s * 1e6);
@@ -242,10 +290,10 @@ int main(int argc, char** argv) {
       // One image's workers time milliseconds, inside one of the VM's phases (seconds long, see the
       // probe): three times the rounds, for every framework, so its median rests on more of them.
       const int rounds = c.name == "infer1" ? 3 * o.repeats : o.repeats;
-      std::vector<double> scaling;
+      std::vector<double> scaling, trips;
       for (int r = 0; r < rounds; ++r)
         for (size_t i = 0; i < workers.size(); ++i) {
-          if (n == 2 && i == 0) scaling.push_back(fma_scaling_two_threads());
+          if (n == 2 && i == 0) scaling.push_back(fma_scaling_two_threads()), trips.push_back(round_trip_ns());
           Worker& w = workers[(i + r) % workers.size()];
           w.runs.push_back(run_worker(w.command));
         }
@@ -277,6 +325,10 @@ int main(int argc, char** argv) {
         std::string each;
         for (double x : scaling) each += (each.empty() ? "" : ", ") + std::to_string(x).substr(0, 4);
         std::printf("%-40s     machine probe, 2 threads' FMA throughput over 1 thread's, per round: %s\n", "",
+                    each.c_str());
+        each.clear();
+        for (double x : trips) each += (each.empty() ? "" : ", ") + std::to_string(static_cast<int>(x + 0.5));
+        std::printf("%-40s     machine probe, cache-line round trip between the two CPUs (ns), per round: %s\n", "",
                     each.c_str());
       }
       std::fflush(stdout);
