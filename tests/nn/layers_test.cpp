@@ -325,7 +325,11 @@ TEST(ConvolutionThreads, ReluBlockAsTheSeparateOps) {
                                      {2, 3, 4, 5, 9, 7, 3, 1, 3, 0},      {1, 2, 3, 4, 12, 10, 5, 2, 3, 1},
                                      {3, 2, 3, 2, 5, 5, 3, 0, 3, 1},      {1, 3, 4, 2, 40, 11, 3, 1, 5, 2},
                                      {1, 1, 2, 2, 4, 3, 3, 1, 3, 1},      {5, 1, 3, 3, 6, 6, 3, 1, 3, 1},
-                                     {1, 8, 9, 8, 13, 19, 3, 1, 3, 1},    {1, 3, 8, 10, 10, 30, 3, 1, 3, 1}};
+                                     {1, 8, 9, 8, 13, 19, 3, 1, 3, 1},    {1, 3, 8, 10, 10, 30, 3, 1, 3, 1},
+                                     // one image, first layer Winograd (narrow rows through the
+                                     // direct kernels), no or wide padding, few rows per thread
+                                     {1, 8, 8, 8, 9, 9, 3, 1, 3, 1},      {1, 9, 8, 8, 17, 23, 3, 0, 5, 2},
+                                     {1, 8, 10, 8, 31, 16, 3, 1, 3, 0},   {1, 10, 8, 9, 4, 20, 3, 1, 3, 1}};
   manual_seed(5);
   for (int64_t target : hwy::SupportedAndGeneratedTargets())
   for (const Shape& sh : shapes)
@@ -336,6 +340,8 @@ TEST(ConvolutionThreads, ReluBlockAsTheSeparateOps) {
       Tensor x = randn({sh.n, sh.c, sh.h, sh.w});
       x.data<float>()[x.numel() / 2] = std::nanf("");
       const Tensor other = randn({sh.n, sh.c, sh.h, sh.w}) * 100;
+      // Leaves data where this shape's padding lies in the reused buffers.
+      const Tensor larger = randn({sh.n, sh.c, sh.h + 7, sh.w + 5}) * 100;
       const Tensor w1 = randn({sh.m, sh.c, sh.k1, sh.k1}), b1 = randn({sh.m});
       const Tensor w2 = randn({sh.o, sh.m, sh.k2, sh.k2}), b2 = randn({sh.o});
       NoGradGuard no_grad;
@@ -353,6 +359,7 @@ TEST(ConvolutionThreads, ReluBlockAsTheSeparateOps) {
       for (int threads : {1, 2, 3, 4}) {
         set_num_threads(threads);
         const Tensor expected = separate(x, false);
+        F::conv2d_relu_block(larger, w1, b1, sh.p1, w2, b2, sh.p2, pool);
         F::conv2d_relu_block(other, w1, b1, sh.p1, w2, b2, sh.p2, pool);
         const Tensor y = F::conv2d_relu_block(x, w1, b1, sh.p1, w2, b2, sh.p2, pool);
         EXPECT_TRUE(allclose(y, expected, 0, 0)) << threads << " threads";
