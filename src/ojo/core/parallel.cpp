@@ -139,9 +139,8 @@ class Pool {
       if (!spin_until([&] { return job_.number.load(std::memory_order_acquire) != seen; })) {
         std::unique_lock<std::mutex> lock(m_);
         sleepers_.fetch_add(1, std::memory_order_seq_cst);
-        wake_.wait(lock, [&] { return stop_ || job_.number.load(std::memory_order_seq_cst) != seen; });
+        wake_.wait(lock, [&] { return job_.number.load(std::memory_order_seq_cst) != seen; });
         sleepers_.fetch_sub(1, std::memory_order_relaxed);
-        if (stop_) return;
       }
       seen = job_.number.load(std::memory_order_acquire);
       // `inside` before the seat and run()'s closing of the seats before it reads `inside`: a
@@ -197,12 +196,11 @@ class Pool {
   std::mutex m_;     // for the condition variables and error_
   std::condition_variable wake_, ended_;
   std::exception_ptr error_;
-  bool stop_ = false;  // never set: the pool lives as long as the process
   std::vector<std::thread> threads_;
 };
 
 Pool& pool() {
-  static Pool* p = new Pool;  // never destroyed: workers may outlive static destruction order
+  static Pool* p = new Pool;  // never destroyed: its workers run until the process ends
   return *p;
 }
 
