@@ -7,12 +7,6 @@
 // machine cost a whole scheduler time slice, 15-25 ms, on a few percent of the calls.)
 // A worker that finished a job spins briefly before it sleeps: waking a sleeping thread costs
 // tens of microseconds here, more than a whole layer of one-image inference.
-//
-// A job is announced on one cache line (its number, its function, range and chunk count, and the
-// seats left for workers), which is all a spinning worker reads to start: a worker's start is the
-// time for that line and the claim counter's to reach its core, which matters when the two cores
-// sit far apart (~180 ns a line on this VM at times) and a job lasts a few microseconds. One job
-// runs at a time; a caller that finds the pool busy (another thread's job) runs its range itself.
 #include "ojo/core/parallel.hpp"
 
 #include <omp.h>
@@ -21,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -42,116 +37,57 @@ std::atomic<int> g_num_threads{0};  // 0: not set, use OpenMP's default
 
 thread_local bool t_in_parallel = false;  // inside a chunk: nested calls run inline
 
-void pause() {  // a spin-wait hint to the core
-#if defined(__x86_64__) || defined(__i386__)
-  _mm_pause();
-#else
-  std::this_thread::yield();
-#endif
-}
+struct Job {
+  const std::function<void(int64_t, int64_t)>* f = nullptr;
+  int64_t begin = 0, n = 0, chunks = 0;
+  std::atomic<int64_t> next{0}, done{0};
+  std::mutex m;
+  std::condition_variable finished;
+  std::exception_ptr error;
 
-// Waits up to 100 µs for `ready()` without sleeping; true when it became ready. It looks after
-// every pause (one pause is ~30 ns on this machine's cores; looking only every 16 of them made
-// each parallel region start and end up to 0.5 µs late) and reads the clock more rarely.
-template <class Ready>
-bool spin_until(Ready ready) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(100);
-  for (int i = 1; !ready(); ++i) {
-    pause();
-    if (i % 32 == 0 && std::chrono::steady_clock::now() > until) return ready();
+  // Runs chunks until none is left unclaimed.
+  void work() {
+    const bool was = t_in_parallel;
+    t_in_parallel = true;
+    for (int64_t c; (c = next.fetch_add(1)) < chunks;) {
+      try {
+        (*f)(begin + n * c / chunks, begin + n * (c + 1) / chunks);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(m);
+        if (!error) error = std::current_exception();
+      }
+      if (done.fetch_add(1) + 1 == chunks) {
+        std::lock_guard<std::mutex> lock(m);
+        finished.notify_all();
+      }
+    }
+    t_in_parallel = was;
   }
-  return true;
-}
+};
 
 class Pool {
  public:
-  // Runs f's chunks on the caller and up to `helpers` workers (started on first need); false
-  // (nothing run) when another caller's job holds the pool.
-  bool run(parallel_detail::ChunkFunction f, int64_t begin, int64_t n, int64_t chunks, int helpers) {
-    std::unique_lock<std::mutex> owner(busy_, std::try_to_lock);
-    if (!owner.owns_lock()) return false;
+  ~Pool() {
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
+
+  // Offers `job` to up to `helpers` workers (started on first need).
+  void offer(const std::shared_ptr<Job>& job, int helpers) {
+    std::lock_guard<std::mutex> lock(m_);
     while (static_cast<int>(threads_.size()) < helpers)
       threads_.emplace_back([this, cpu = current_cpu()] {
         leave_cpu(cpu);
         loop();
       });
-    error_ = nullptr;
-    progress_.next.store(0, std::memory_order_relaxed);
-    progress_.done.store(0, std::memory_order_relaxed);
-    job_.f = f, job_.begin = begin, job_.n = n, job_.chunks = chunks;
-    job_.seats.store(helpers, std::memory_order_release);  // the job's fields before its seats
-    job_.number.fetch_add(1, std::memory_order_seq_cst);   // what spinning workers watch
-    if (sleepers_.load(std::memory_order_seq_cst) > 0) {
-      std::lock_guard<std::mutex> lock(m_);
-      wake_.notify_all();
-    }
-    work(job_.f, begin, n, chunks);
-    // No worker joins from here on; wait for the chunks still running and for every worker that
-    // joined to have left, so that f and the job's fields can go.
-    job_.seats.store(0, std::memory_order_seq_cst);
-    if (!spin_until([&] { return finished(chunks); })) {
-      waiting_.store(true, std::memory_order_seq_cst);
-      {
-        std::unique_lock<std::mutex> lock(m_);
-        ended_.wait(lock, [&] { return finished(chunks); });
-      }
-      waiting_.store(false, std::memory_order_relaxed);
-    }
-    if (error_) std::rethrow_exception(error_);
-    return true;
-  }
-
- private:
-  // seq_cst: after the seats' closing and `waiting_` (see wake_caller) no load may come first.
-  bool finished(int64_t chunks) const {
-    return progress_.done.load(std::memory_order_seq_cst) >= chunks &&
-           progress_.inside.load(std::memory_order_seq_cst) == 0;
-  }
-
-  // Runs chunks until none is left unclaimed.
-  void work(parallel_detail::ChunkFunction f, int64_t begin, int64_t n, int64_t chunks) {
-    const bool was = t_in_parallel;
-    t_in_parallel = true;
-    for (int64_t c; (c = progress_.next.fetch_add(1, std::memory_order_relaxed)) < chunks;) {
-      try {
-        f.call(f.object, begin + n * c / chunks, begin + n * (c + 1) / chunks);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(m_);
-        if (!error_) error_ = std::current_exception();
-      }
-      progress_.done.fetch_add(1, std::memory_order_seq_cst);
-      wake_caller();
-    }
-    t_in_parallel = was;
-  }
-
-  // After a chunk ends or a worker leaves: wakes the caller if it sleeps (it spun 100 µs first).
-  void wake_caller() {
-    if (!waiting_.load(std::memory_order_seq_cst)) return;
-    std::lock_guard<std::mutex> lock(m_);
-    ended_.notify_all();
-  }
-
-  // A worker: waits for a job (spinning, then sleeping), takes a seat if one is left, claims chunks.
-  void loop() {
-    uint64_t seen = job_.number.load(std::memory_order_acquire) - 1;  // a worker started for a job takes it
-    for (;;) {
-      if (!spin_until([&] { return job_.number.load(std::memory_order_acquire) != seen; })) {
-        std::unique_lock<std::mutex> lock(m_);
-        sleepers_.fetch_add(1, std::memory_order_seq_cst);
-        wake_.wait(lock, [&] { return job_.number.load(std::memory_order_seq_cst) != seen; });
-        sleepers_.fetch_sub(1, std::memory_order_relaxed);
-      }
-      seen = job_.number.load(std::memory_order_acquire);
-      // `inside` before the seat and run()'s closing of the seats before it reads `inside`: a
-      // worker that the caller does not wait for finds no seat.
-      progress_.inside.fetch_add(1, std::memory_order_seq_cst);
-      int seats = job_.seats.load(std::memory_order_seq_cst);
-      while (seats > 0 && !job_.seats.compare_exchange_weak(seats, seats - 1, std::memory_order_seq_cst)) {}
-      if (seats > 0) work(job_.f, job_.begin, job_.n, job_.chunks);
-      progress_.inside.fetch_sub(1, std::memory_order_seq_cst);
-      wake_caller();
-    }
+    job_ = job;
+    generation_.fetch_add(1, std::memory_order_release);
+    wanted_ = helpers;
+    wake_.notify_all();
   }
 
   // Linux started a new worker on its creator's CPU here and moved it only when its load balancer
@@ -179,28 +115,59 @@ class Pool {
 #endif
   }
 
-  // The announcement: one cache line, written by the caller before `number` changes.
-  struct alignas(64) Job {
-    std::atomic<uint64_t> number{0};  // counts jobs
-    std::atomic<int> seats{0};        // workers that may still join
-    parallel_detail::ChunkFunction f{};
-    int64_t begin = 0, n = 0, chunks = 0;
-  } job_;
-  struct alignas(64) Progress {
-    std::atomic<int64_t> next{0}, done{0};  // chunks claimed, chunks finished
-    std::atomic<int> inside{0};             // workers between looking at a job and leaving it
-  } progress_;
-  std::atomic<int> sleepers_{0};    // workers asleep on wake_
-  std::atomic<bool> waiting_{false};  // the caller asleep on ended_
-  std::mutex busy_;  // held by the caller whose job runs
-  std::mutex m_;     // for the condition variables and error_
-  std::condition_variable wake_, ended_;
-  std::exception_ptr error_;
+  static void pause() {  // a spin-wait hint to the core
+#if defined(__x86_64__) || defined(__i386__)
+    _mm_pause();
+#else
+    std::this_thread::yield();
+#endif
+  }
+
+  // Waits up to 100 µs for `ready()` without sleeping. It looks after every pause (one pause is
+  // ~30 ns on this machine's cores; looking only every 16 of them made each parallel region start
+  // and end up to 0.5 µs late) and reads the clock more rarely.
+  template <class Ready>
+  static void spin_until(Ready ready) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(100);
+    for (int i = 1; !ready(); ++i) {
+      pause();
+      if (i % 32 == 0 && std::chrono::steady_clock::now() > until) return;
+    }
+  }
+
+ private:
+  void loop() {
+    uint64_t seen = 0;
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      seen = generation_ - 1;  // a worker started for a job takes that job
+    }
+    for (;;) {
+      std::shared_ptr<Job> job;
+      spin_until([&] { return generation_.load(std::memory_order_acquire) != seen; });
+      {
+        std::unique_lock<std::mutex> lock(m_);
+        wake_.wait(lock, [&] { return stop_ || (generation_ != seen && wanted_ > 0); });
+        if (stop_) return;
+        seen = generation_;
+        --wanted_;
+        job = job_;
+      }
+      job->work();
+    }
+  }
+
+  std::mutex m_;
+  std::condition_variable wake_;
   std::vector<std::thread> threads_;
+  std::shared_ptr<Job> job_;
+  std::atomic<uint64_t> generation_{0};  // written under m_, read without it while spinning
+  int wanted_ = 0;
+  bool stop_ = false;
 };
 
 Pool& pool() {
-  static Pool* p = new Pool;  // never destroyed: its workers run until the process ends
+  static Pool* p = new Pool;  // never destroyed: workers may outlive static destruction order
   return *p;
 }
 
@@ -217,20 +184,29 @@ int get_num_threads() {
   return n > 0 ? n : omp_get_max_threads();
 }
 
-namespace parallel_detail {
-
-void run(int64_t begin, int64_t end, int64_t grain, ChunkFunction f) {
+void parallel_for(int64_t begin, int64_t end, int64_t grain, const std::function<void(int64_t, int64_t)>& f) {
   const int64_t n = end - begin;
   if (n <= 0) return;
   grain = std::max<int64_t>(grain, 1);
   const int64_t threads = get_num_threads();
   const int64_t max_chunks = (n + grain - 1) / grain;
-  if (threads > 1 && max_chunks > 1 && !t_in_parallel && !omp_in_parallel()) {
-    const int64_t chunks = std::min<int64_t>(max_chunks, threads * 4);
-    if (pool().run(f, begin, n, chunks, static_cast<int>(std::min<int64_t>(threads, chunks) - 1))) return;
+  if (threads <= 1 || max_chunks <= 1 || t_in_parallel || omp_in_parallel()) {
+    f(begin, end);
+    return;
   }
-  f.call(f.object, begin, end);
+  auto job = std::make_shared<Job>();
+  job->f = &f;
+  job->begin = begin;
+  job->n = n;
+  job->chunks = std::min<int64_t>(max_chunks, threads * 4);
+  pool().offer(job, static_cast<int>(std::min<int64_t>(threads, job->chunks) - 1));
+  job->work();
+  Pool::spin_until([&] { return job->done.load() >= job->chunks; });
+  if (job->done.load() < job->chunks) {
+    std::unique_lock<std::mutex> lock(job->m);
+    job->finished.wait(lock, [&] { return job->done.load() >= job->chunks; });
+  }
+  if (job->error) std::rethrow_exception(job->error);
 }
 
-}  // namespace parallel_detail
 }  // namespace ojo
