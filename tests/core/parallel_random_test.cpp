@@ -73,8 +73,8 @@ TEST(Parallel, ShortJobsSleepingWorkersAndLongChunks) {
 }
 
 // Jobs use at most get_num_threads() threads, also after a larger count started more workers;
-// nested calls run inline; callers on other threads at the same time (one job runs at a time, the
-// others run their ranges themselves) all get their indices once.
+// nested calls run inline; callers on other threads at the same time (each offering its job to
+// the pool's workers) all get their indices once.
 TEST(Parallel, ThreadCountsNestedAndConcurrentCallers) {
   set_num_threads(4);
   parallel_for(0, 100, 1, [](int64_t, int64_t) {});
