@@ -376,6 +376,66 @@ TEST(ConvolutionThreads, ReluBlockAsTheSeparateOps) {
             "MaxPool2DWithIndicesBackward0");
 }
 
+// conv2d_relu_blocks (a block's parts waiting in the same parallel region for the previous
+// block's parts of their image, or each sample through every block at once) gives the bits of
+// conv2d_relu_block called block after block, at any thread count; a block that the direct path
+// does not take, and gradients, make it the separate calls; a block whose channels do not follow
+// the one before is conv2d's error.
+TEST(ConvolutionThreads, ReluBlocksInOneCallAsBlockAfterBlock) {
+  struct Block { int64_t m, o, k1, p1, k2, p2; bool pool; };
+  struct Chain { int64_t n, c, h, w; std::vector<Block> blocks; };
+  const std::vector<Chain> chains = {
+      {1, 1, 28, 28, {{10, 10, 3, 1, 3, 1, true}, {10, 10, 3, 1, 3, 1, true}}},  // TinyVGG
+      // parts long enough that a block starting before the previous one's parts end would read
+      // rows not yet written
+      {1, 8, 120, 120, {{16, 16, 3, 1, 3, 1, true}, {16, 8, 3, 1, 3, 1, true}}},
+      {3, 1, 28, 28, {{10, 10, 3, 1, 3, 1, true}, {10, 10, 3, 1, 3, 1, true}}},
+      {1, 3, 17, 23, {{8, 9, 3, 1, 3, 1, false}, {8, 8, 3, 0, 5, 2, true}, {4, 3, 3, 1, 3, 1, false}}},
+      {2, 2, 12, 10, {{3, 4, 5, 2, 3, 1, true}, {5, 2, 3, 1, 3, 1, false}}},
+      {1, 2, 9, 9, {{3, 4, 3, 1, 3, 1, true}, {2, 2, 3, 3, 3, 1, false}}},  // padding 3: not direct
+      {1, 1, 6, 6, {{2, 2, 3, 1, 3, 1, true}, {2, 2, 3, 1, 3, 1, true}, {2, 2, 3, 1, 3, 1, false}}}};
+  manual_seed(6);
+  for (const Chain& ch : chains) {
+    NoGradGuard no_grad;
+    SCOPED_TRACE(shape_str({ch.n, ch.c, ch.h, ch.w}) + " through " + std::to_string(ch.blocks.size()) + " blocks");
+    Tensor x = randn({ch.n, ch.c, ch.h, ch.w});
+    x.data<float>()[x.numel() / 3] = std::nanf("");
+    const Tensor other = randn({ch.n, ch.c, ch.h, ch.w}) * 10;
+    std::vector<Tensor> params;  // w1, b1, w2, b2 of each block
+    for (int64_t in = ch.c; const Block& b : ch.blocks) {
+      params.push_back(randn({b.m, in, b.k1, b.k1})), params.push_back(randn({b.m}));
+      params.push_back(randn({b.o, b.m, b.k2, b.k2})), params.push_back(randn({b.o}));
+      in = b.o;
+    }
+    std::vector<F::ConvReluBlock> blocks;
+    for (size_t i = 0; i < ch.blocks.size(); ++i) {
+      const Block& b = ch.blocks[i];
+      blocks.push_back({params[4 * i], params[4 * i + 1], b.p1, params[4 * i + 2], params[4 * i + 3], b.p2, b.pool});
+    }
+    for (int threads : {1, 2, 3, 8}) {
+      set_num_threads(threads);
+      Tensor expected = x;
+      for (const F::ConvReluBlock& b : blocks)
+        expected = F::conv2d_relu_block(expected, b.w1, b.b1, b.padding1, b.w2, b.b2, b.padding2, b.pool);
+      // Repeated: with more threads than CPUs, one is descheduled in the middle of a part at times.
+      // Another input first leaves other values where the blocks' results will be written.
+      for (int repeat = 0; repeat < (ch.h >= 100 ? 20 : 1); ++repeat) {
+        F::conv2d_relu_blocks(other, blocks);
+        const Tensor y = F::conv2d_relu_blocks(x, blocks);
+        ASSERT_EQ(y.shape(), expected.shape());
+        ASSERT_TRUE(allclose(y, expected, 0, 0)) << threads << " threads";
+      }
+    }
+  }
+  set_num_threads(2);
+  const Tensor x = randn({1, 2, 8, 8}), w1 = randn({3, 2, 3, 3}), w2 = randn({4, 3, 3, 3}), none;
+  const F::ConvReluBlock mismatched[2] = {{w1, none, 1, w2, none, 1, true}, {w1, none, 1, w2, none, 1, true}};
+  EXPECT_THROW(F::conv2d_relu_blocks(x, mismatched), Error);  // the second block gets 4 channels, not 2
+  Tensor leaf = x.detach().requires_grad_();
+  const F::ConvReluBlock one[1] = {{w1, none, 1, w2, none, 1, true}};
+  EXPECT_EQ(F::conv2d_relu_blocks(leaf, one).grad_fn_name(), "MaxPool2DWithIndicesBackward0");
+}
+
 // An empty batch (as torch: {0, C, H, W} in, {0, O, OH, OW} out) goes forward and backward on every
 // path: the weight and bias gradients are sums over no samples, zero.
 TEST(ConvolutionThreads, EmptyBatchForwardAndBackward) {

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "ojo/autograd/autograd.hpp"
+#include "ojo/core/parallel.hpp"
 #include "ojo/models/zoo.hpp"
 #include "ojo/nn/init.hpp"
 #include "ojo/nn/layers.hpp"
@@ -144,6 +145,40 @@ TEST(Module, SequentialIndexing) {
   EXPECT_EQ(net->at<BatchNorm1d>(2)->num_features, 4);
   EXPECT_THROW_MSG((*net)[4], "index 4 is out of range for 4 modules");
   EXPECT_THROW_MSG(net->at<Conv2d>(0), "module 0 is a Linear, not the type asked for");
+}
+
+// TinyVGG's forward runs its three Sequentials' layers as one list (forward_chain), and a
+// Sequential of Sequentials opens them up: the same bits as calling the modules in turn, with and
+// without gradients, one image and a batch, at 1 and 2 threads; the same gradients too.
+TEST(Module, ForwardChainAndNestedSequentialsAsTheModulesInTurn) {
+  manual_seed(3);
+  models::FashionMNISTModelV2 model(1, 10, 10);
+  const auto in_turn = [&](const Tensor& x) { return (*model.classifier)((*model.conv_block_2)((*model.conv_block_1)(x))); };
+  const auto nested = sequential({model.conv_block_1, model.conv_block_2, model.classifier});
+  for (int threads : {1, 2}) {
+    set_num_threads(threads);
+    for (int64_t n : {1, 3}) {
+      const Tensor x = rand({n, 1, 28, 28});
+      {
+        InferenceMode guard;
+        const Tensor expected = in_turn(x);
+        EXPECT_TRUE(model(x).equal(expected)) << n << " images, " << threads << " threads";
+        EXPECT_TRUE((*nested)(x).equal(expected)) << n << " images, " << threads << " threads";
+      }
+      const Tensor expected = in_turn(x);
+      std::vector<Tensor> expected_grads;
+      expected.sum().backward();
+      for (const Tensor& p : model.parameters()) expected_grads.push_back(p.grad().clone());
+      model.zero_grad();
+      const Tensor y = model(x);
+      EXPECT_TRUE(y.equal(expected));
+      y.sum().backward();
+      const auto params = model.parameters();
+      for (size_t i = 0; i < params.size(); ++i) EXPECT_TRUE(params[i].grad().equal(expected_grads[i])) << i;
+      model.zero_grad();
+    }
+  }
+  set_num_threads(2);
 }
 
 TEST(Module, RegistrationErrors) {

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -88,6 +89,19 @@ Tensor conv2d_relu_max_pool2d(const Tensor& input, const Tensor& weight, const T
 // elsewhere it is the separate calls. Same values either way.
 Tensor conv2d_relu_block(const Tensor& input, const Tensor& w1, const Tensor& b1, Padding2d padding1,
                          const Tensor& w2, const Tensor& b2, Padding2d padding2, bool pool);
+// One conv2d_relu_block's parameters, by reference (the tensors outlive the call, no copies).
+struct ConvReluBlock {
+  const Tensor &w1, &b1;
+  Padding2d padding1;
+  const Tensor &w2, &b2;
+  Padding2d padding2;
+  bool pool;
+};
+// conv2d_relu_block of each block in turn, on the previous one's result: what Sequential runs for
+// such blocks one after another (nested Sequentials' too). Where the blocks' rows are computed in
+// parts (one image), a block's parts start as soon as the previous block's are done, in the same
+// parallel region; with whole samples as items, each sample goes through every block at once.
+Tensor conv2d_relu_blocks(const Tensor& input, std::span<const ConvReluBlock> blocks);
 
 // stride defaults to the kernel size (PyTorch's stride=None).
 Tensor max_pool2d(const Tensor& input, Size2 kernel_size, std::optional<Size2> stride = std::nullopt,

@@ -79,7 +79,7 @@ FashionMNISTModelV2::FashionMNISTModelV2(int64_t in, int64_t hidden, int64_t out
       "classifier", sequential({make_shared<Flatten>(), make_shared<Linear>(hidden * 7 * 7, out)}));
 }
 Tensor FashionMNISTModelV2::forward(const Tensor& x) {
-  return (*classifier)((*conv_block_2)((*conv_block_1)(x)));
+  return nn::forward_chain(x, {conv_block_1.get(), conv_block_2.get(), classifier.get()});
 }
 
 CIFAR10Model::CIFAR10Model() : Module("CIFAR10Model") {

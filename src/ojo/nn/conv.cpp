@@ -11,7 +11,15 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <memory>
+#include <span>
+#include <thread>
+#include <vector>
 #include <type_traits>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
 
 #include "../tensor/gemm.hpp"
 #include "conv_direct.hpp"
@@ -251,45 +259,89 @@ void conv_forward_direct(const T* x, const T* w, const T* b, T* y, const ConvGeo
   });
 }
 
-// relu(conv b(relu(conv a(x)))), pooled 2×2 when pool = 2 (float), without gradients. Each part of
-// each sample computes its rows of y from x alone: the rows of a's result that its window of b's
-// padded input holds (the few a-rows two parts share are computed by both, the same way), written
-// straight into that window with its pad columns; the pad rows are zeroed here. Nothing crosses
-// threads between the layers.
-template <class T>
-void conv_block_forward(const T* x, const T* w1, const T* b1, const ConvGeometry& ga, const T* w2, const T* b2,
-                        const ConvGeometry& gb, T* y, int64_t pool) {
+// One block of conv_blocks_forward: relu(conv b(relu(conv a(x)))), pooled 2×2 when pool = 2,
+// from x {n, ga.c, ga.h, ga.w} to y {n, gb.o, rows, cols}, in `parts` row parts per sample.
+struct BlockPlan {
+  ConvGeometry ga, gb;
+  const float *x, *w1, *b1, *w2, *b2;
+  float* y;
+  int64_t pool, rows, cols, parts;
+};
+
+// Part `part` of sample s of a block: its rows of y from x alone. The rows of a's result that its
+// window of b's padded input holds (the few a-rows two parts share are computed by both, the same
+// way) are written straight into that window with its pad columns; the pad rows are zeroed here.
+void block_part(const BlockPlan& p, int64_t s, int64_t part) {
+  const ConvGeometry &ga = p.ga, &gb = p.gb;
   const direct::FlatConv fa = flat_forward(ga), fb = flat_forward(gb);
-  const int64_t rows = gb.oh / pool, cols = gb.ow / pool;  // of y
-  const int64_t parts = ga.n == 0 ? 1 : std::clamp<int64_t>(get_num_threads() / ga.n, 1, rows);
-  parallel_for(0, ga.n * parts, 1, [&](int64_t lo, int64_t hi) {
-    T* flat = scratch<T>(static_cast<size_t>(std::max(ga.o * fa.out_plane, gb.o * fb.out_plane)), 1);
-    T* xpa = scratch<T>(static_cast<size_t>(ga.c * fa.in_plane), 0);
-    T* xpb = scratch<T>(static_cast<size_t>(gb.c * fb.in_plane), 2);
-    for (int64_t item = lo; item < hi; ++item) {
-      const int64_t s = item / parts, part = item % parts;
-      const int64_t r0 = first_row_of_part(rows, part, parts), r1 = first_row_of_part(rows, part + 1, parts);
-      int64_t from_b, to_b, from_a, to_a;
-      padded_window(gb, fb, pool, r0, r1, parts == 1, from_b, to_b);
-      // a's result rows (b's input rows) that lie in b's window: [a0, a1).
-      const int64_t a0 = std::clamp<int64_t>(from_b / fb.wp - gb.pt, 0, ga.oh);
-      const int64_t a1 = std::clamp<int64_t>((to_b - 1) / fb.wp - gb.pt + 1, a0, ga.oh);
-      padded_window(ga, fa, 1, a0, a1, parts == 1, from_a, to_a);
-      direct::pad_window(x + s * ga.c * ga.h * ga.w, xpa, {ga.c, ga.h, ga.w, fa.in_plane, ga.pt, ga.pl, fa.wp}, from_a,
-                         to_a);
-      const int64_t first = (a0 + gb.pt) * fb.wp + gb.pl, last = (a1 + gb.pt) * fb.wp + gb.pl;
-      const direct::DenseRows<T> into_b{xpb + gb.pt * fb.wp + gb.pl, ga.ow, fb.in_plane, a0, a1, true, 1, fb.wp - ga.ow};
-      direct::conv_flat(xpa, w1, b1, flat, fa, into_b);
-      const int64_t top_end = std::clamp(first, from_b, to_b), bottom = std::clamp(last, from_b, to_b);
-      for (T* plane = xpb; plane < xpb + gb.c * fb.in_plane; plane += fb.in_plane) {  // the window's pad rows
-        std::fill(plane + from_b, plane + top_end, T(0));
-        std::fill(plane + bottom, plane + to_b, T(0));
-      }
-      direct::conv_flat(xpb, w2, b2, flat, fb, {y + s * gb.o * rows * cols, cols, rows * cols, r0, r1, true, pool});
+  float* flat = scratch<float>(static_cast<size_t>(std::max(ga.o * fa.out_plane, gb.o * fb.out_plane)), 1);
+  float* xpa = scratch<float>(static_cast<size_t>(ga.c * fa.in_plane), 0);
+  float* xpb = scratch<float>(static_cast<size_t>(gb.c * fb.in_plane), 2);
+  const int64_t r0 = first_row_of_part(p.rows, part, p.parts), r1 = first_row_of_part(p.rows, part + 1, p.parts);
+  int64_t from_b, to_b, from_a, to_a;
+  padded_window(gb, fb, p.pool, r0, r1, p.parts == 1, from_b, to_b);
+  // a's result rows (b's input rows) that lie in b's window: [a0, a1).
+  const int64_t a0 = std::clamp<int64_t>(from_b / fb.wp - gb.pt, 0, ga.oh);
+  const int64_t a1 = std::clamp<int64_t>((to_b - 1) / fb.wp - gb.pt + 1, a0, ga.oh);
+  padded_window(ga, fa, 1, a0, a1, p.parts == 1, from_a, to_a);
+  direct::pad_window(p.x + s * ga.c * ga.h * ga.w, xpa, {ga.c, ga.h, ga.w, fa.in_plane, ga.pt, ga.pl, fa.wp}, from_a,
+                     to_a);
+  const int64_t first = (a0 + gb.pt) * fb.wp + gb.pl, last = (a1 + gb.pt) * fb.wp + gb.pl;
+  const direct::DenseRows<float> into_b{xpb + gb.pt * fb.wp + gb.pl, ga.ow, fb.in_plane, a0, a1, true, 1, fb.wp - ga.ow};
+  direct::conv_flat(xpa, p.w1, p.b1, flat, fa, into_b);
+  const int64_t top_end = std::clamp(first, from_b, to_b), bottom = std::clamp(last, from_b, to_b);
+  for (float* plane = xpb; plane < xpb + gb.c * fb.in_plane; plane += fb.in_plane) {  // the window's pad rows
+    std::fill(plane + from_b, plane + top_end, 0.0f);
+    std::fill(plane + bottom, plane + to_b, 0.0f);
+  }
+  const int64_t size = p.rows * p.cols;
+  direct::conv_flat(xpb, p.w2, p.b2, flat, fb, {p.y + s * gb.o * size, p.cols, size, r0, r1, true, p.pool});
+}
+
+// Waits for another thread's task that is already running (so it ends without this one).
+void wait_for(const std::atomic<int64_t>& count, int64_t target) {
+  for (int i = 1; count.load(std::memory_order_acquire) < target; ++i) {
+    if (i % 1024 == 0) std::this_thread::yield();  // that thread may share this CPU
+#if defined(__x86_64__) || defined(__i386__)
+    _mm_pause();
+#endif
+  }
+}
+
+// Blocks in turn, each on the previous one's result, without gradients, in one parallel region.
+// With whole samples as items (at least as many samples as threads) each sample goes through
+// every block at once, its activations still in cache. With one sample's rows in parts, a task is
+// a block's part of a sample, tasks are claimed in order, and a block's task waits for the previous
+// block's parts of its sample: those were claimed before it, so they are running or done. A
+// block's parts do not return to the caller before the next block's start (one image: a region
+// start and end less per block).
+void conv_blocks_forward(const std::vector<BlockPlan>& plans, int64_t n) {
+  const bool parts = std::any_of(plans.begin(), plans.end(), [](const BlockPlan& p) { return p.parts > 1; });
+  if (!parts) {
+    parallel_for(0, n, 1, [&](int64_t lo, int64_t hi) {
+      for (int64_t s = lo; s < hi; ++s)
+        for (const BlockPlan& p : plans) block_part(p, s, 0);
+    });
+    return;
+  }
+  const int64_t blocks = static_cast<int64_t>(plans.size());
+  std::vector<int64_t> first_task{0};  // of each block
+  for (const BlockPlan& p : plans) first_task.push_back(first_task.back() + n * p.parts);
+  const auto finished = std::make_unique<std::atomic<int64_t>[]>(static_cast<size_t>(blocks * n));  // parts done
+  parallel_for(0, first_task.back(), 1, [&](int64_t lo, int64_t hi) {
+    for (int64_t task = lo; task < hi; ++task) {
+      const int64_t k = std::upper_bound(first_task.begin(), first_task.end(), task) - first_task.begin() - 1;
+      const BlockPlan& p = plans[static_cast<size_t>(k)];
+      const int64_t s = (task - first_task[static_cast<size_t>(k)]) / p.parts;
+      if (k > 0) wait_for(finished[(k - 1) * n + s], plans[static_cast<size_t>(k - 1)].parts);
+      struct Count {  // also when the part throws: no later task waits forever
+        std::atomic<int64_t>& done;
+        ~Count() { done.fetch_add(1, std::memory_order_release); }
+      } count{finished[k * n + s]};
+      block_part(p, s, (task - first_task[static_cast<size_t>(k)]) % p.parts);
     }
   });
 }
-
 // With "same" padding (pl + pr = kw − 1, pt + pb = kh − 1) grad_input's padded grad_output has the
 // forward's row width, and read from the data's first element it is also grad_weight's grad_output
 // layout (zero in the meaningless columns): one padding serves both.
@@ -636,26 +688,49 @@ Tensor conv2d_relu_max_pool2d(const Tensor& input, const Tensor& weight, const T
   return convolution(input, weight, bias, stride, padding, dilation, groups, reference, true, true);
 }
 
+Tensor conv2d_relu_blocks(const Tensor& input, std::span<const ConvReluBlock> blocks) {
+  const auto one_by_one = [&] {  // each block as the separate calls it stands for
+    Tensor x = input;
+    for (const ConvReluBlock& b : blocks) {
+      const Tensor a = conv2d_relu(x, b.w1, b.b1, 1, b.padding1);
+      x = b.pool ? conv2d_relu_max_pool2d(a, b.w2, b.b2, 1, b.padding2) : conv2d_relu(a, b.w2, b.b2, 1, b.padding2);
+    }
+    return x;
+  };
+  if (!input.defined() || input.dim() != 4 || input.dtype() != DType::f32) return one_by_one();
+  for (const ConvReluBlock& b : blocks)
+    if (any_requires_grad({input, b.w1, b.b1, b.w2, b.b2})) return one_by_one();
+  std::vector<BlockPlan> plans;
+  std::vector<Tensor> results, copies;  // each block's result; contiguous copies where needed
+  plans.reserve(blocks.size()), results.reserve(blocks.size());
+  const auto data = [&](const Tensor& t) -> const float* {
+    if (!t.defined()) return nullptr;
+    return (t.is_contiguous() ? t : copies.emplace_back(t.contiguous())).data<float>();
+  };
+  Shape shape = input.shape();
+  const float* x = data(input);
+  for (const ConvReluBlock& b : blocks) {
+    BlockPlan p{};
+    p.ga = conv_geometry(shape, DType::f32, b.w1, b.b1, 1, b.padding1, 1, 1);
+    p.gb = conv_geometry({p.ga.n, p.ga.o, p.ga.oh, p.ga.ow}, DType::f32, b.w2, b.b2, 1, b.padding2, 1, 1);
+    p.pool = b.pool ? 2 : 1;
+    if (!direct_applies(p.ga) || !direct_applies(p.gb) || p.gb.oh < p.pool || p.gb.ow < p.pool) return one_by_one();
+    p.x = x, p.w1 = data(b.w1), p.b1 = data(b.b1), p.w2 = data(b.w2), p.b2 = data(b.b2);
+    p.rows = p.gb.oh / p.pool, p.cols = p.gb.ow / p.pool;
+    p.parts = p.ga.n == 0 ? 1 : std::clamp<int64_t>(get_num_threads() / p.ga.n, 1, p.rows);
+    shape = {p.gb.n, p.gb.o, p.rows, p.cols};
+    x = p.y = results.emplace_back(Tensor::empty(shape, DType::f32)).data<float>();
+    plans.push_back(p);
+  }
+  if (plans.empty()) return input;
+  conv_blocks_forward(plans, plans.front().ga.n);
+  return results.back();
+}
+
 Tensor conv2d_relu_block(const Tensor& input, const Tensor& w1, const Tensor& b1, Padding2d padding1,
                          const Tensor& w2, const Tensor& b2, Padding2d padding2, bool pool) {
-  const auto separately = [&] {
-    const Tensor a = conv2d_relu(input, w1, b1, 1, padding1);
-    return pool ? conv2d_relu_max_pool2d(a, w2, b2, 1, padding2) : conv2d_relu(a, w2, b2, 1, padding2);
-  };
-  if (!input.defined() || input.dim() != 4 || input.dtype() != DType::f32 || any_requires_grad({input, w1, b1, w2, b2}))
-    return separately();
-  const ConvGeometry ga = conv_geometry(input, w1, b1, 1, padding1, 1, 1);
-  const ConvGeometry gb = conv_geometry({ga.n, ga.o, ga.oh, ga.ow}, input.dtype(), w2, b2, 1, padding2, 1, 1);
-  if (!direct_applies(ga) || !direct_applies(gb) || (pool && (gb.oh < 2 || gb.ow < 2))) return separately();
-  Tensor kept[5];
-  const Tensor& x = kernels::contiguous_in(input, kept[0]);
-  const Tensor &cw1 = kernels::contiguous_in(w1, kept[1]), &cb1 = kernels::contiguous_in(b1, kept[2]);
-  const Tensor &cw2 = kernels::contiguous_in(w2, kept[3]), &cb2 = kernels::contiguous_in(b2, kept[4]);
-  const int64_t scale = pool ? 2 : 1;
-  Tensor y = Tensor::empty({gb.n, gb.o, gb.oh / scale, gb.ow / scale}, DType::f32);
-  conv_block_forward(x.data<float>(), cw1.data<float>(), cb1.defined() ? cb1.data<float>() : nullptr, ga,
-                     cw2.data<float>(), cb2.defined() ? cb2.data<float>() : nullptr, gb, y.data<float>(), scale);
-  return y;
+  const ConvReluBlock block{w1, b1, padding1, w2, b2, padding2, pool};
+  return conv2d_relu_blocks(input, {&block, 1});
 }
 
 }  // namespace functional

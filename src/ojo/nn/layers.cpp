@@ -217,36 +217,64 @@ const Conv2d* plain_conv(const Module* m) {
   const bool plain = c.options.stride == Size2(1) && c.options.dilation == Size2(1) && c.options.groups == 1;
   return plain ? &c : nullptr;
 }
-}  // namespace
 
-Tensor Sequential::forward(const Tensor& input) {
-  Tensor x = input;
-  const auto& children = named_children();
-  const auto at = [&](size_t k) { return k < children.size() ? children[k].second.get() : nullptr; };
+// The layers `m` runs: a plain Sequential's children (opened up in turn), or m itself.
+void append_layers(Module* m, std::vector<Module*>& layers) {
+  if (typeid(*m) != typeid(Sequential)) return layers.push_back(m);
+  for (const auto& child : m->named_children()) append_layers(child.second.get(), layers);
+}
+
+// The layers in order, with the fused patterns below.
+Tensor forward_layers(const Tensor& input, const std::vector<Module*>& layers) {
+  const auto at = [&](size_t k) { return k < layers.size() ? layers[k] : nullptr; };
   const auto is_relu = [&](size_t k) { return at(k) && typeid(*at(k)) == typeid(ReLU); };
-  for (size_t i = 0; i < children.size(); ++i) {
-    // Conv2d, ReLU, Conv2d, ReLU (exactly those types, stride 1) run as one conv2d_relu_block, with
-    // a plain MaxPool2d(2) after them included.
-    const Conv2d *first = plain_conv(at(i)), *second = plain_conv(at(i + 2));
-    if (first && second && is_relu(i + 1) && is_relu(i + 3)) {
+  Tensor x = input;
+  for (size_t i = 0; i < layers.size();) {
+    // Conv2d, ReLU, Conv2d, ReLU (exactly those types, stride 1), with a plain MaxPool2d(2) after
+    // them included, run as one conv2d_relu_block, and such blocks one after another as one
+    // conv2d_relu_blocks.
+    std::vector<F::ConvReluBlock> blocks;
+    blocks.reserve(4);
+    for (;;) {
+      const Conv2d *first = plain_conv(at(i)), *second = plain_conv(at(i + 2));
+      if (!first || !second || !is_relu(i + 1) || !is_relu(i + 3)) break;
       const bool pool = is_plain_max_pool_2(at(i + 4));
-      x = F::conv2d_relu_block(x, first->weight, first->bias, first->options.padding, second->weight, second->bias,
-                               second->options.padding, pool);
-      i += pool ? 4 : 3;
+      blocks.push_back({first->weight, first->bias, first->options.padding, second->weight, second->bias,
+                        second->options.padding, pool});
+      i += pool ? 5 : 4;
+    }
+    if (!blocks.empty()) {
+      x = F::conv2d_relu_blocks(x, blocks);
       continue;
     }
     // A Conv2d directly followed by a ReLU runs as one conv2d_relu, and with a plain MaxPool2d(2)
     // after them as one conv2d_relu_max_pool2d.
     if (typeid(*at(i)) == typeid(Conv2d) && is_relu(i + 1)) {
-      auto& conv = static_cast<Conv2d&>(*children[i].second);
+      auto& conv = static_cast<Conv2d&>(*at(i));
       const bool pool = is_plain_max_pool_2(at(i + 2));
       x = pool ? conv.forward_relu_max_pool(x) : conv.forward_relu(x);
-      i += pool ? 2 : 1;
+      i += pool ? 3 : 2;
       continue;
     }
-    x = children[i].second->forward(x);
+    x = at(i++)->forward(x);
   }
   return x;
+}
+
+}  // namespace
+
+Tensor forward_chain(const Tensor& input, std::initializer_list<Module*> modules) {
+  std::vector<Module*> layers;
+  layers.reserve(16);
+  for (Module* m : modules) append_layers(m, layers);
+  return forward_layers(input, layers);
+}
+
+Tensor Sequential::forward(const Tensor& input) {
+  std::vector<Module*> layers;
+  layers.reserve(16);
+  for (const auto& child : named_children()) append_layers(child.second.get(), layers);
+  return forward_layers(input, layers);
 }
 std::shared_ptr<Module> Sequential::operator[](int64_t index) const {
   const int64_t n = static_cast<int64_t>(size());
