@@ -17,7 +17,19 @@ namespace ojo {
 void set_num_threads(int n);
 int get_num_threads();
 
-void parallel_for(int64_t begin, int64_t end, int64_t grain,
-                  const std::function<void(int64_t, int64_t)>& f);
+namespace parallel_detail {
+// parallel_for's f, by reference and without a copy: the workers call it where the caller keeps it.
+struct ChunkFunction {
+  const void* object;
+  void (*call)(const void* object, int64_t begin, int64_t end);
+};
+void run(int64_t begin, int64_t end, int64_t grain, ChunkFunction f);
+}  // namespace parallel_detail
+
+template <class F>
+void parallel_for(int64_t begin, int64_t end, int64_t grain, const F& f) {
+  parallel_detail::run(begin, end, grain,
+                       {&f, [](const void* object, int64_t lo, int64_t hi) { (*static_cast<const F*>(object))(lo, hi); }});
+}
 
 }  // namespace ojo

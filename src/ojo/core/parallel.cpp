@@ -7,6 +7,12 @@
 // machine cost a whole scheduler time slice, 15-25 ms, on a few percent of the calls.)
 // A worker that finished a job spins briefly before it sleeps: waking a sleeping thread costs
 // tens of microseconds here, more than a whole layer of one-image inference.
+//
+// A job is posted on one cache line (its claims word, function and range), which is all a
+// spinning worker reads to start: with one-image inference's regions of a few microseconds, each
+// cache line a worker must fetch from the caller's core before its first chunk costs 60-350 ns on
+// this VM (the two vCPUs sit near or far apart at times). One job runs at a time; a caller that
+// finds the pool busy (another thread's job) runs its range itself.
 #include "ojo/core/parallel.hpp"
 
 #include <omp.h>
@@ -15,7 +21,6 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -37,57 +42,131 @@ std::atomic<int> g_num_threads{0};  // 0: not set, use OpenMP's default
 
 thread_local bool t_in_parallel = false;  // inside a chunk: nested calls run inline
 
-struct Job {
-  const std::function<void(int64_t, int64_t)>* f = nullptr;
-  int64_t begin = 0, n = 0, chunks = 0;
-  std::atomic<int64_t> next{0}, done{0};
-  std::mutex m;
-  std::condition_variable finished;
-  std::exception_ptr error;
+void pause() {  // a spin-wait hint to the core
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
 
-  // Runs chunks until none is left unclaimed.
-  void work() {
-    const bool was = t_in_parallel;
-    t_in_parallel = true;
-    for (int64_t c; (c = next.fetch_add(1)) < chunks;) {
-      try {
-        (*f)(begin + n * c / chunks, begin + n * (c + 1) / chunks);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(m);
-        if (!error) error = std::current_exception();
-      }
-      if (done.fetch_add(1) + 1 == chunks) {
-        std::lock_guard<std::mutex> lock(m);
-        finished.notify_all();
-      }
-    }
-    t_in_parallel = was;
+// Waits up to 100 µs for `ready()` without sleeping; true when it became ready. It looks after
+// every pause (one pause is ~30 ns on this machine's cores; looking only every 16 of them made
+// each parallel region start and end up to 0.5 µs late) and reads the clock more rarely.
+template <class Ready>
+bool spin_until(Ready ready) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(100);
+  for (int i = 1; !ready(); ++i) {
+    pause();
+    if (i % 32 == 0 && std::chrono::steady_clock::now() > until) return ready();
   }
+  return true;
+}
+
+// A job's claims in one word: its number (which job), the seats left for workers, its chunk count
+// and the next unclaimed chunk. A claim is one compare-and-swap of the whole word, so a worker
+// that looks late, at a job already over or at a newer one, claims nothing and touches nothing
+// else of it: the caller waits only for the chunks claimed, never for a worker that looked.
+struct Claims {
+  static constexpr int kChunkBits = 12, kSeatBits = 8;
+  static constexpr int64_t kMaxChunks = (int64_t{1} << kChunkBits) - 1;
+  static constexpr int kMaxSeats = (1 << kSeatBits) - 1;
+  uint64_t word;
+
+  static Claims of(uint32_t number, int seats, int64_t chunks) {
+    return {uint64_t{number} << 32 | uint64_t(seats) << (2 * kChunkBits) | uint64_t(chunks) << kChunkBits};
+  }
+  uint32_t number() const { return static_cast<uint32_t>(word >> 32); }
+  int seats() const { return static_cast<int>(word >> (2 * kChunkBits) & kMaxSeats); }
+  int64_t chunks() const { return static_cast<int64_t>(word >> kChunkBits & kMaxChunks); }
+  int64_t next() const { return static_cast<int64_t>(word & kMaxChunks); }
 };
 
 class Pool {
  public:
-  ~Pool() {
-    {
+  // Runs f's chunks on the caller and up to `helpers` workers (started on first need); false
+  // (nothing run) when another caller's job holds the pool.
+  bool run(parallel_detail::ChunkFunction f, int64_t begin, int64_t n, int64_t chunks, int helpers) {
+    std::unique_lock<std::mutex> owner(busy_, std::try_to_lock);
+    if (!owner.owns_lock()) return false;
+    while (static_cast<int>(threads_.size()) < helpers)
+      threads_.emplace_back([this, cpu = current_cpu(), seen = number_] {
+        leave_cpu(cpu);
+        loop(seen);
+      });
+    error_ = nullptr;
+    job_.f = f, job_.begin = begin, job_.n = n;
+    job_.done.store(0, std::memory_order_relaxed);
+    job_.claims.store(Claims::of(++number_, helpers, chunks).word, std::memory_order_seq_cst);  // after the fields
+    if (sleepers_.load(std::memory_order_seq_cst) > 0) {
       std::lock_guard<std::mutex> lock(m_);
-      stop_ = true;
+      wake_.notify_all();
     }
-    wake_.notify_all();
-    for (std::thread& t : threads_) t.join();
+    work(number_, true);
+    if (!spin_until([&] { return finished(chunks); })) {
+      waiting_.store(true, std::memory_order_seq_cst);
+      {
+        std::unique_lock<std::mutex> lock(m_);
+        ended_.wait(lock, [&] { return finished(chunks); });
+      }
+      waiting_.store(false, std::memory_order_relaxed);
+    }
+    if (error_) std::rethrow_exception(error_);
+    return true;
   }
 
-  // Offers `job` to up to `helpers` workers (started on first need).
-  void offer(const std::shared_ptr<Job>& job, int helpers) {
-    std::lock_guard<std::mutex> lock(m_);
-    while (static_cast<int>(threads_.size()) < helpers)
-      threads_.emplace_back([this, cpu = current_cpu()] {
-        leave_cpu(cpu);
-        loop();
-      });
-    job_ = job;
-    generation_.fetch_add(1, std::memory_order_release);
-    wanted_ = helpers;
-    wake_.notify_all();
+ private:
+  bool finished(int64_t chunks) const { return job_.done.load(std::memory_order_seq_cst) >= chunks; }
+
+  // The next chunk of job `number` and the job's chunk count, or false when nothing is left to
+  // claim: the job is over or another has begun, or (a worker without a seat yet) no seat is left.
+  bool claim(uint32_t number, bool& seated, int64_t& chunk, int64_t& chunks) {
+    Claims c{job_.claims.load(std::memory_order_acquire)};
+    for (;;) {
+      if (c.number() != number || c.next() >= c.chunks() || (!seated && c.seats() == 0)) return false;
+      const uint64_t taken = c.word + 1 - (seated ? 0 : uint64_t{1} << (2 * Claims::kChunkBits));
+      if (job_.claims.compare_exchange_weak(c.word, taken, std::memory_order_acq_rel, std::memory_order_acquire)) {
+        seated = true, chunk = c.next(), chunks = c.chunks();
+        return true;
+      }
+    }
+  }
+
+  // Runs chunks of job `number` until none is left to claim. The fields read after a claim are
+  // that job's: the caller does not change them before every claimed chunk is done.
+  void work(uint32_t number, bool seated) {
+    const bool was = t_in_parallel;
+    t_in_parallel = true;
+    for (int64_t c, chunks; claim(number, seated, c, chunks);) {
+      const int64_t begin = job_.begin, n = job_.n;
+      try {
+        job_.f.call(job_.f.object, begin + n * c / chunks, begin + n * (c + 1) / chunks);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(m_);
+        if (!error_) error_ = std::current_exception();
+      }
+      job_.done.fetch_add(1, std::memory_order_seq_cst);
+      if (waiting_.load(std::memory_order_seq_cst)) {  // the caller sleeps (it spun 100 µs first)
+        std::lock_guard<std::mutex> lock(m_);
+        ended_.notify_all();
+      }
+    }
+    t_in_parallel = was;
+  }
+
+  // A worker: waits for a job after `seen` (spinning, then sleeping) and claims its chunks.
+  void loop(uint32_t seen) {
+    const auto posted = [&] { return Claims{job_.claims.load(std::memory_order_seq_cst)}.number() != seen; };
+    for (;;) {
+      if (!spin_until(posted)) {
+        std::unique_lock<std::mutex> lock(m_);
+        sleepers_.fetch_add(1, std::memory_order_seq_cst);
+        wake_.wait(lock, posted);
+        sleepers_.fetch_sub(1, std::memory_order_relaxed);
+      }
+      seen = Claims{job_.claims.load(std::memory_order_acquire)}.number();
+      work(seen, false);
+    }
   }
 
   // Linux started a new worker on its creator's CPU here and moved it only when its load balancer
@@ -115,55 +194,22 @@ class Pool {
 #endif
   }
 
-  static void pause() {  // a spin-wait hint to the core
-#if defined(__x86_64__) || defined(__i386__)
-    _mm_pause();
-#else
-    std::this_thread::yield();
-#endif
-  }
-
-  // Waits up to 100 µs for `ready()` without sleeping. It looks after every pause (one pause is
-  // ~30 ns on this machine's cores; looking only every 16 of them made each parallel region start
-  // and end up to 0.5 µs late) and reads the clock more rarely.
-  template <class Ready>
-  static void spin_until(Ready ready) {
-    const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(100);
-    for (int i = 1; !ready(); ++i) {
-      pause();
-      if (i % 32 == 0 && std::chrono::steady_clock::now() > until) return;
-    }
-  }
-
- private:
-  void loop() {
-    uint64_t seen = 0;
-    {
-      std::lock_guard<std::mutex> lock(m_);
-      seen = generation_ - 1;  // a worker started for a job takes that job
-    }
-    for (;;) {
-      std::shared_ptr<Job> job;
-      spin_until([&] { return generation_.load(std::memory_order_acquire) != seen; });
-      {
-        std::unique_lock<std::mutex> lock(m_);
-        wake_.wait(lock, [&] { return stop_ || (generation_ != seen && wanted_ > 0); });
-        if (stop_) return;
-        seen = generation_;
-        --wanted_;
-        job = job_;
-      }
-      job->work();
-    }
-  }
-
-  std::mutex m_;
-  std::condition_variable wake_;
+  // What a spinning worker reads to start and the caller to finish: one cache line.
+  struct alignas(64) Job {
+    std::atomic<uint64_t> claims{0};  // a Claims word
+    std::atomic<int64_t> done{0};     // chunks finished
+    parallel_detail::ChunkFunction f{};
+    int64_t begin = 0, n = 0;
+  } job_;
+  uint32_t number_ = 0;  // the last job's number (the caller holding busy_ writes it)
+  // Written only when a thread goes to sleep, so read from a line that stays in both cores' caches.
+  alignas(64) std::atomic<int> sleepers_{0};  // workers asleep on wake_
+  std::atomic<bool> waiting_{false};          // the caller asleep on ended_
+  std::mutex busy_;  // held by the caller whose job runs
+  std::mutex m_;     // for the condition variables and error_
+  std::condition_variable wake_, ended_;
+  std::exception_ptr error_;
   std::vector<std::thread> threads_;
-  std::shared_ptr<Job> job_;
-  std::atomic<uint64_t> generation_{0};  // written under m_, read without it while spinning
-  int wanted_ = 0;
-  bool stop_ = false;
 };
 
 Pool& pool() {
@@ -184,29 +230,20 @@ int get_num_threads() {
   return n > 0 ? n : omp_get_max_threads();
 }
 
-void parallel_for(int64_t begin, int64_t end, int64_t grain, const std::function<void(int64_t, int64_t)>& f) {
+namespace parallel_detail {
+
+void run(int64_t begin, int64_t end, int64_t grain, ChunkFunction f) {
   const int64_t n = end - begin;
   if (n <= 0) return;
   grain = std::max<int64_t>(grain, 1);
-  const int64_t threads = get_num_threads();
+  const int64_t threads = std::min<int64_t>(get_num_threads(), Claims::kMaxSeats + 1);
   const int64_t max_chunks = (n + grain - 1) / grain;
-  if (threads <= 1 || max_chunks <= 1 || t_in_parallel || omp_in_parallel()) {
-    f(begin, end);
-    return;
+  if (threads > 1 && max_chunks > 1 && !t_in_parallel && !omp_in_parallel()) {
+    const int64_t chunks = std::min({max_chunks, threads * 4, Claims::kMaxChunks});
+    if (pool().run(f, begin, n, chunks, static_cast<int>(std::min<int64_t>(threads, chunks) - 1))) return;
   }
-  auto job = std::make_shared<Job>();
-  job->f = &f;
-  job->begin = begin;
-  job->n = n;
-  job->chunks = std::min<int64_t>(max_chunks, threads * 4);
-  pool().offer(job, static_cast<int>(std::min<int64_t>(threads, job->chunks) - 1));
-  job->work();
-  Pool::spin_until([&] { return job->done.load() >= job->chunks; });
-  if (job->done.load() < job->chunks) {
-    std::unique_lock<std::mutex> lock(job->m);
-    job->finished.wait(lock, [&] { return job->done.load() >= job->chunks; });
-  }
-  if (job->error) std::rethrow_exception(job->error);
+  f.call(f.object, begin, end);
 }
 
+}  // namespace parallel_detail
 }  // namespace ojo
