@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "gemv.hpp"
 #include "ojo/core/parallel.hpp"
 
 namespace ojo::kernels {
@@ -26,7 +27,8 @@ void gemm<float>(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float*
   single_threaded_blas();
   if (m == 1 && k > 0) {  // one row (one-sample linear): a matrix-vector product, without GEMM's packing
     const int incx = ta ? int(lda) : 1;
-    if (tb) cblas_sgemv(CblasRowMajor, CblasNoTrans, int(n), int(k), 1.0f, b, int(ldb), a, incx, beta, c, 1);
+    if (tb && incx == 1) gemv_rows(n, k, b, ldb, a, beta, c);
+    else if (tb) cblas_sgemv(CblasRowMajor, CblasNoTrans, int(n), int(k), 1.0f, b, int(ldb), a, incx, beta, c, 1);
     else cblas_sgemv(CblasRowMajor, CblasTrans, int(k), int(n), 1.0f, b, int(ldb), a, incx, beta, c, 1);
     return;
   }
