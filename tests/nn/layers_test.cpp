@@ -393,7 +393,10 @@ TEST(ConvolutionThreads, ReluBlocksInOneCallAsBlockAfterBlock) {
       {1, 3, 17, 23, {{8, 9, 3, 1, 3, 1, false}, {8, 8, 3, 0, 5, 2, true}, {4, 3, 3, 1, 3, 1, false}}},
       {2, 2, 12, 10, {{3, 4, 5, 2, 3, 1, true}, {5, 2, 3, 1, 3, 1, false}}},
       {1, 2, 9, 9, {{3, 4, 3, 1, 3, 1, true}, {2, 2, 3, 3, 3, 1, false}}},  // padding 3: not direct
-      {1, 1, 6, 6, {{2, 2, 3, 1, 3, 1, true}, {2, 2, 3, 1, 3, 1, true}, {2, 2, 3, 1, 3, 1, false}}}};
+      {1, 1, 6, 6, {{2, 2, 3, 1, 3, 1, true}, {2, 2, 3, 1, 3, 1, true}, {2, 2, 3, 1, 3, 1, false}}},
+      // at 8 threads two parts per image and more blocks × images than conv_blocks_forward's
+      // counters on the stack
+      {4, 1, 6, 6, std::vector<Block>(5, {2, 2, 3, 1, 3, 1, false})}};
   manual_seed(6);
   for (const Chain& ch : chains) {
     NoGradGuard no_grad;

@@ -9,13 +9,15 @@
 // Samples are independent (parallel over N) and every GEMM splits into fixed blocks, so results
 // do not depend on the number of threads. The reference path is the definition as nested loops.
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <bit>
 #include <cstring>
 #include <memory>
 #include <span>
 #include <thread>
-#include <vector>
 #include <type_traits>
+#include <vector>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -266,6 +268,7 @@ struct BlockPlan {
   const float *x, *w1, *b1, *w2, *b2;
   float* y;
   int64_t pool, rows, cols, parts;
+  int64_t first_task;  // conv_blocks_forward's task of its first part of its first sample
 };
 
 // Part `part` of sample s of a block: its rows of y from x alone. The rows of a's result that its
@@ -315,7 +318,7 @@ void wait_for(const std::atomic<int64_t>& count, int64_t target) {
 // block's parts of its sample: those were claimed before it, so they are running or done. A
 // block's parts do not return to the caller before the next block's start (one image: a region
 // start and end less per block).
-void conv_blocks_forward(const std::vector<BlockPlan>& plans, int64_t n) {
+void conv_blocks_forward(std::vector<BlockPlan>& plans, int64_t n) {
   const bool parts = std::any_of(plans.begin(), plans.end(), [](const BlockPlan& p) { return p.parts > 1; });
   if (!parts) {
     parallel_for(0, n, 1, [&](int64_t lo, int64_t hi) {
@@ -324,24 +327,30 @@ void conv_blocks_forward(const std::vector<BlockPlan>& plans, int64_t n) {
     });
     return;
   }
-  const int64_t blocks = static_cast<int64_t>(plans.size());
-  std::vector<int64_t> first_task{0};  // of each block
-  for (const BlockPlan& p : plans) first_task.push_back(first_task.back() + n * p.parts);
-  const auto finished = std::make_unique<std::atomic<int64_t>[]>(static_cast<size_t>(blocks * n));  // parts done
-  parallel_for(0, first_task.back(), 1, [&](int64_t lo, int64_t hi) {
+  int64_t tasks = 0;
+  for (BlockPlan& p : plans) p.first_task = tasks, tasks += n * p.parts;
+  // Parts done per block and sample (one image's few counters without an allocation).
+  const size_t counters = plans.size() * static_cast<size_t>(n);
+  std::array<std::atomic<int64_t>, 16> few{};
+  std::unique_ptr<std::atomic<int64_t>[]> many;
+  if (counters > few.size()) many = std::make_unique<std::atomic<int64_t>[]>(counters);
+  std::atomic<int64_t>* finished = many ? many.get() : few.data();
+  parallel_for(0, tasks, 1, [&](int64_t lo, int64_t hi) {
     for (int64_t task = lo; task < hi; ++task) {
-      const int64_t k = std::upper_bound(first_task.begin(), first_task.end(), task) - first_task.begin() - 1;
-      const BlockPlan& p = plans[static_cast<size_t>(k)];
-      const int64_t s = (task - first_task[static_cast<size_t>(k)]) / p.parts;
-      if (k > 0) wait_for(finished[(k - 1) * n + s], plans[static_cast<size_t>(k - 1)].parts);
+      size_t k = plans.size() - 1;
+      while (plans[k].first_task > task) --k;
+      const BlockPlan& p = plans[k];
+      const int64_t s = (task - p.first_task) / p.parts, part = (task - p.first_task) % p.parts;
+      if (k > 0) wait_for(finished[(k - 1) * n + s], plans[k - 1].parts);
       struct Count {  // also when the part throws: no later task waits forever
         std::atomic<int64_t>& done;
         ~Count() { done.fetch_add(1, std::memory_order_release); }
       } count{finished[k * n + s]};
-      block_part(p, s, (task - first_task[static_cast<size_t>(k)]) % p.parts);
+      block_part(p, s, part);
     }
   });
 }
+
 // With "same" padding (pl + pr = kw − 1, pt + pb = kh − 1) grad_input's padded grad_output has the
 // forward's row width, and read from the data's first element it is also grad_weight's grad_output
 // layout (zero in the meaningless columns): one padding serves both.
@@ -701,30 +710,44 @@ Tensor conv2d_relu_blocks(const Tensor& input, std::span<const ConvReluBlock> bl
   for (const ConvReluBlock& b : blocks)
     if (any_requires_grad({input, b.w1, b.b1, b.w2, b.b2})) return one_by_one();
   std::vector<BlockPlan> plans;
-  std::vector<Tensor> results, copies;  // each block's result; contiguous copies where needed
-  plans.reserve(blocks.size()), results.reserve(blocks.size());
+  std::vector<Tensor> copies;  // contiguous copies where needed
+  plans.reserve(blocks.size());
   const auto data = [&](const Tensor& t) -> const float* {
     if (!t.defined()) return nullptr;
     return (t.is_contiguous() ? t : copies.emplace_back(t.contiguous())).data<float>();
   };
   Shape shape = input.shape();
-  const float* x = data(input);
+  int64_t between = 0;  // elements of the results before the last block's
   for (const ConvReluBlock& b : blocks) {
     BlockPlan p{};
     p.ga = conv_geometry(shape, DType::f32, b.w1, b.b1, 1, b.padding1, 1, 1);
     p.gb = conv_geometry({p.ga.n, p.ga.o, p.ga.oh, p.ga.ow}, DType::f32, b.w2, b.b2, 1, b.padding2, 1, 1);
     p.pool = b.pool ? 2 : 1;
     if (!direct_applies(p.ga) || !direct_applies(p.gb) || p.gb.oh < p.pool || p.gb.ow < p.pool) return one_by_one();
-    p.x = x, p.w1 = data(b.w1), p.b1 = data(b.b1), p.w2 = data(b.w2), p.b2 = data(b.b2);
+    p.w1 = data(b.w1), p.b1 = data(b.b1), p.w2 = data(b.w2), p.b2 = data(b.b2);
     p.rows = p.gb.oh / p.pool, p.cols = p.gb.ow / p.pool;
     p.parts = p.ga.n == 0 ? 1 : std::clamp<int64_t>(get_num_threads() / p.ga.n, 1, p.rows);
     shape = {p.gb.n, p.gb.o, p.rows, p.cols};
-    x = p.y = results.emplace_back(Tensor::empty(shape, DType::f32)).data<float>();
+    if (plans.size() + 1 < blocks.size()) between += p.gb.n * p.gb.o * p.rows * p.cols;
     plans.push_back(p);
   }
   if (plans.empty()) return input;
+  // The results between blocks live in this thread's buffer, kept from call to call (each its own
+  // stretch: with several samples, a block's parts may run while the one before works on
+  // another sample); the last one is the returned tensor.
+  thread_local std::vector<float> kept_between;
+  if (kept_between.size() < static_cast<size_t>(between)) kept_between.resize(static_cast<size_t>(between));
+  Tensor y = Tensor::empty(shape, DType::f32);
+  const float* x = data(input);
+  float* next = kept_between.data();
+  for (BlockPlan& p : plans) {
+    p.x = x;
+    p.y = &p == &plans.back() ? y.data<float>() : next;
+    next += p.gb.n * p.gb.o * p.rows * p.cols;
+    x = p.y;
+  }
   conv_blocks_forward(plans, plans.front().ga.n);
-  return results.back();
+  return y;
 }
 
 Tensor conv2d_relu_block(const Tensor& input, const Tensor& w1, const Tensor& b1, Padding2d padding1,

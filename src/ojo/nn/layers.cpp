@@ -229,12 +229,12 @@ Tensor forward_layers(const Tensor& input, const std::vector<Module*>& layers) {
   const auto at = [&](size_t k) { return k < layers.size() ? layers[k] : nullptr; };
   const auto is_relu = [&](size_t k) { return at(k) && typeid(*at(k)) == typeid(ReLU); };
   Tensor x = input;
+  std::vector<F::ConvReluBlock> blocks;
   for (size_t i = 0; i < layers.size();) {
     // Conv2d, ReLU, Conv2d, ReLU (exactly those types, stride 1), with a plain MaxPool2d(2) after
     // them included, run as one conv2d_relu_block, and such blocks one after another as one
     // conv2d_relu_blocks.
-    std::vector<F::ConvReluBlock> blocks;
-    blocks.reserve(4);
+    blocks.clear();
     for (;;) {
       const Conv2d *first = plain_conv(at(i)), *second = plain_conv(at(i + 2));
       if (!first || !second || !is_relu(i + 1) || !is_relu(i + 3)) break;
