@@ -55,8 +55,8 @@ struct ConvGeometry {
 };
 
 // The geometry of conv2d on an input of shape `xs` and dtype `xt` (checked as conv2d checks them).
-ConvGeometry conv_geometry(const Shape& xs, DType xt, const Tensor& weight, const Tensor& bias, Size2 stride,
-                           const Padding2d& padding, Size2 dilation, int64_t groups) {
+ConvGeometry conv_geometry(std::span<const int64_t> xs, DType xt, const Tensor& weight, const Tensor& bias,
+                           Size2 stride, const Padding2d& padding, Size2 dilation, int64_t groups) {
   const char* op = "conv2d";
   if (!(weight.dim() == 4)) fail(op, "weight must be 4-D {out_channels, in_channels/groups, kH, kW}, got shape ",
         shape_str(weight.shape()));
@@ -74,7 +74,7 @@ ConvGeometry conv_geometry(const Shape& xs, DType xt, const Tensor& weight, cons
   g.sh = stride.h, g.sw = stride.w, g.dh = dilation.h, g.dw = dilation.w;
   check(g.o % groups == 0, op, "out_channels (", g.o, ") must be divisible by groups (", groups, ")");
   if (g.c != g.cg * groups)
-    fail(op, "input has ", g.c, " channels, weight expects ", g.cg * groups, " (input shape ", shape_str(xs),
+    fail(op, "input has ", g.c, " channels, weight expects ", g.cg * groups, " (input shape ", shape_str(Shape(xs.begin(), xs.end())),
          ", weight shape ", shape_str(weight.shape()), ", groups=", groups, ")");
   if (bias.defined())
     if (!(bias.dim() == 1 && bias.size(0) == g.o && bias.dtype() == xt)) fail(op, "bias must be {", g.o, "} ",
@@ -101,7 +101,8 @@ ConvGeometry conv_geometry(const Shape& xs, DType xt, const Tensor& weight, cons
   if (g.h + g.pt + pb < g.dh * (g.kh - 1) + 1 || g.w + g.pl + pr < g.dw * (g.kw - 1) + 1)
     fail(op, "Calculated padded input size per channel: (", g.h + g.pt + pb, " x ", g.w + g.pl + pr,
          "). Kernel size: (", g.dh * (g.kh - 1) + 1, " x ", g.dw * (g.kw - 1) + 1,
-         "). Kernel size can't be greater than actual input size (input shape ", shape_str(xs), ")");
+         "). Kernel size can't be greater than actual input size (input shape ",
+         shape_str(Shape(xs.begin(), xs.end())), ")");
   return g;
 }
 ConvGeometry conv_geometry(const Tensor& x, const Tensor& weight, const Tensor& bias, Size2 stride,
@@ -716,12 +717,14 @@ Tensor conv2d_relu_blocks(const Tensor& input, std::span<const ConvReluBlock> bl
     if (!t.defined()) return nullptr;
     return (t.is_contiguous() ? t : copies.emplace_back(t.contiguous())).data<float>();
   };
-  Shape shape = input.shape();
+  std::array<int64_t, 4> shape;  // of each block's input, then of the result
+  std::copy(input.shape().begin(), input.shape().end(), shape.begin());
   int64_t between = 0;  // elements of the results before the last block's
   for (const ConvReluBlock& b : blocks) {
     BlockPlan p{};
     p.ga = conv_geometry(shape, DType::f32, b.w1, b.b1, 1, b.padding1, 1, 1);
-    p.gb = conv_geometry({p.ga.n, p.ga.o, p.ga.oh, p.ga.ow}, DType::f32, b.w2, b.b2, 1, b.padding2, 1, 1);
+    const std::array<int64_t, 4> between_layers{p.ga.n, p.ga.o, p.ga.oh, p.ga.ow};
+    p.gb = conv_geometry(between_layers, DType::f32, b.w2, b.b2, 1, b.padding2, 1, 1);
     p.pool = b.pool ? 2 : 1;
     if (!direct_applies(p.ga) || !direct_applies(p.gb) || p.gb.oh < p.pool || p.gb.ow < p.pool) return one_by_one();
     p.w1 = data(b.w1), p.b1 = data(b.b1), p.w2 = data(b.w2), p.b2 = data(b.b2);
@@ -737,7 +740,7 @@ Tensor conv2d_relu_blocks(const Tensor& input, std::span<const ConvReluBlock> bl
   // another sample); the last one is the returned tensor.
   thread_local std::vector<float> kept_between;
   if (kept_between.size() < static_cast<size_t>(between)) kept_between.resize(static_cast<size_t>(between));
-  Tensor y = Tensor::empty(shape, DType::f32);
+  Tensor y = Tensor::empty(Shape(shape.begin(), shape.end()), DType::f32);
   const float* x = data(input);
   float* next = kept_between.data();
   for (BlockPlan& p : plans) {
