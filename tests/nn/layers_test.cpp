@@ -428,12 +428,27 @@ TEST(ConvolutionThreads, ReluBlocksInOneCallAsBlockAfterBlock) {
         ASSERT_EQ(y.shape(), expected.shape());
         ASSERT_TRUE(allclose(y, expected, 0, 0)) << threads << " threads";
       }
+      // With a classifier after them: linear on the flattened result, the same bits.
+      const int64_t features = expected.numel() / ch.n;
+      const Tensor head_w = randn({5, features}), head_b = randn({5}), none;
+      for (const Tensor* bias : {&head_b, &none}) {
+        const F::LinearHead head{head_w, *bias};
+        const Tensor logits = F::conv2d_relu_blocks(x, blocks, &head);
+        EXPECT_TRUE(allclose(logits, F::linear(expected.flatten(1), head_w, *bias), 0, 0))
+            << threads << " threads, " << (bias->defined() ? "bias" : "no bias");
+      }
     }
   }
   set_num_threads(2);
   const Tensor x = randn({1, 2, 8, 8}), w1 = randn({3, 2, 3, 3}), w2 = randn({4, 3, 3, 3}), none;
   const F::ConvReluBlock mismatched[2] = {{w1, none, 1, w2, none, 1, true}, {w1, none, 1, w2, none, 1, true}};
   EXPECT_THROW(F::conv2d_relu_blocks(x, mismatched), Error);  // the second block gets 4 channels, not 2
+  const F::ConvReluBlock block[1] = {{w1, none, 1, w2, none, 1, true}};
+  const Tensor wrong_w = randn({3, 65}), wrong_b = randn({4});
+  const Tensor right_w = randn({3, 64});
+  const F::LinearHead wrong_features{wrong_w, none}, wrong_bias{right_w, wrong_b};
+  EXPECT_THROW(F::conv2d_relu_blocks(x, block, &wrong_features), Error);  // 4·4·4 = 64 features, not 65
+  EXPECT_THROW(F::conv2d_relu_blocks(x, block, &wrong_bias), Error);      // bias of 4 for 3 outputs
   Tensor leaf = x.detach().requires_grad_();
   const F::ConvReluBlock one[1] = {{w1, none, 1, w2, none, 1, true}};
   EXPECT_EQ(F::conv2d_relu_blocks(leaf, one).grad_fn_name(), "MaxPool2DWithIndicesBackward0");

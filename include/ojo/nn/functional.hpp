@@ -101,7 +101,15 @@ struct ConvReluBlock {
 // such blocks one after another (nested Sequentials' too). Where the blocks' rows are computed in
 // parts (one image), a block's parts start as soon as the previous block's are done, in the same
 // parallel region; with whole samples as items, each sample goes through every block at once.
-Tensor conv2d_relu_blocks(const Tensor& input, std::span<const ConvReluBlock> blocks);
+//
+// With `head`, linear(flatten(result, 1), head->weight, head->bias) too (Sequential's Flatten,
+// Linear after such blocks, TinyVGG's classifier): linear's own arithmetic, without the flattened
+// view and the call around it (a few tenths of a microsecond of one image's latency).
+struct LinearHead {
+  const Tensor &weight, &bias;
+};
+Tensor conv2d_relu_blocks(const Tensor& input, std::span<const ConvReluBlock> blocks,
+                          const LinearHead* head = nullptr);
 
 // stride defaults to the kernel size (PyTorch's stride=None).
 Tensor max_pool2d(const Tensor& input, Size2 kernel_size, std::optional<Size2> stride = std::nullopt,

@@ -698,18 +698,23 @@ Tensor conv2d_relu_max_pool2d(const Tensor& input, const Tensor& weight, const T
   return convolution(input, weight, bias, stride, padding, dilation, groups, reference, true, true);
 }
 
-Tensor conv2d_relu_blocks(const Tensor& input, std::span<const ConvReluBlock> blocks) {
-  const auto one_by_one = [&] {  // each block as the separate calls it stands for
+Tensor conv2d_relu_blocks(const Tensor& input, std::span<const ConvReluBlock> blocks, const LinearHead* head) {
+  const auto one_by_one = [&] {  // each block as the separate calls it stands for, then the head
     Tensor x = input;
     for (const ConvReluBlock& b : blocks) {
       const Tensor a = conv2d_relu(x, b.w1, b.b1, 1, b.padding1);
       x = b.pool ? conv2d_relu_max_pool2d(a, b.w2, b.b2, 1, b.padding2) : conv2d_relu(a, b.w2, b.b2, 1, b.padding2);
     }
-    return x;
+    return head ? linear(x.flatten(1), head->weight, head->bias) : x;
   };
   if (!input.defined() || input.dim() != 4 || input.dtype() != DType::f32) return one_by_one();
   for (const ConvReluBlock& b : blocks)
     if (any_requires_grad({input, b.w1, b.b1, b.w2, b.b2})) return one_by_one();
+  if (head && (any_requires_grad({head->weight, head->bias}) || head->weight.dim() != 2 ||
+               head->weight.dtype() != DType::f32 ||
+               (head->bias.defined() && (head->bias.dim() != 1 || head->bias.dtype() != DType::f32 ||
+                                         head->bias.size(0) != head->weight.size(0)))))
+    return one_by_one();
   std::vector<BlockPlan> plans;
   std::vector<Tensor> copies;  // contiguous copies where needed
   plans.reserve(blocks.size());
@@ -734,22 +739,35 @@ Tensor conv2d_relu_blocks(const Tensor& input, std::span<const ConvReluBlock> bl
     if (plans.size() + 1 < blocks.size()) between += p.gb.n * p.gb.o * p.rows * p.cols;
     plans.push_back(p);
   }
-  if (plans.empty()) return input;
-  // The results between blocks live in this thread's buffer, kept from call to call (each its own
-  // stretch: with several samples, a block's parts may run while the one before works on
-  // another sample); the last one is the returned tensor.
+  if (plans.empty()) return head ? one_by_one() : input;
+  BlockPlan& last = plans.back();
+  const int64_t features = last.gb.o * last.rows * last.cols;
+  if (head && head->weight.size(1) != features) return one_by_one();  // linear's error
+  // The results between blocks (with a head, the last block's too) live in this thread's buffer,
+  // kept from call to call, each in its own stretch: with several samples, a block's parts may
+  // run while the one before works on another sample.
+  const int64_t n = plans.front().ga.n, outs = head ? head->weight.size(0) : 0;
+  const int64_t buffered = between + (head ? n * features : 0);
   thread_local std::vector<float> kept_between;
-  if (kept_between.size() < static_cast<size_t>(between)) kept_between.resize(static_cast<size_t>(between));
-  Tensor y = Tensor::empty(Shape(shape.begin(), shape.end()), DType::f32);
-  const float* x = data(input);
+  if (kept_between.size() < static_cast<size_t>(buffered)) kept_between.resize(static_cast<size_t>(buffered));
+  Tensor y = Tensor::empty(head ? Shape{n, outs} : Shape(shape.begin(), shape.end()), DType::f32);
   float* next = kept_between.data();
+  const float* x = data(input);
   for (BlockPlan& p : plans) {
     p.x = x;
-    p.y = &p == &plans.back() ? y.data<float>() : next;
+    p.y = &p == &last && !head ? y.data<float>() : next;
     next += p.gb.n * p.gb.o * p.rows * p.cols;
     x = p.y;
   }
-  conv_blocks_forward(plans, plans.front().ga.n);
+  conv_blocks_forward(plans, n);
+  if (head) {  // linear's arithmetic (functional.cpp) on the flattened rows, without their tensors
+    const float* bias = data(head->bias);
+    float* logits = y.data<float>();
+    for (int64_t s = 0; s < n; ++s)
+      for (int64_t j = 0; j < outs; ++j) logits[s * outs + j] = bias ? bias[j] : 0.0f;
+    kernels::gemm_parallel<float>(false, true, n, outs, features, last.y, features, data(head->weight), features,
+                                  1.0f, logits, outs);
+  }
   return y;
 }
 

@@ -244,7 +244,16 @@ Tensor forward_layers(const Tensor& input, const std::vector<Module*>& layers) {
       i += pool ? 5 : 4;
     }
     if (!blocks.empty()) {
-      x = F::conv2d_relu_blocks(x, blocks);
+      // A Flatten(1) and a Linear right after them (TinyVGG's classifier) go with them.
+      const auto* flatten = dynamic_cast<const Flatten*>(at(i));
+      const auto* linear = at(i + 1) && typeid(*at(i + 1)) == typeid(Linear) ? static_cast<const Linear*>(at(i + 1)) : nullptr;
+      if (flatten && typeid(*flatten) == typeid(Flatten) && flatten->start_dim == 1 && flatten->end_dim == -1 && linear) {
+        const F::LinearHead head{linear->weight, linear->bias};
+        x = F::conv2d_relu_blocks(x, blocks, &head);
+        i += 2;
+      } else {
+        x = F::conv2d_relu_blocks(x, blocks);
+      }
       continue;
     }
     // A Conv2d directly followed by a ReLU runs as one conv2d_relu, and with a plain MaxPool2d(2)
