@@ -179,6 +179,7 @@ TEST(Module, ForwardChainAndNestedSequentialsAsTheModulesInTurn) {
     }
   }
   set_num_threads(2);
+  EXPECT_THROW_MSG(forward_chain(zeros({1, 1, 28, 28}), {model.conv_block_1.get(), nullptr}), "forward_chain: module 1 of 2 is null");
 }
 
 TEST(Module, RegistrationErrors) {

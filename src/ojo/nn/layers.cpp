@@ -275,7 +275,10 @@ Tensor forward_layers(const Tensor& input, const std::vector<Module*>& layers) {
 Tensor forward_chain(const Tensor& input, std::initializer_list<Module*> modules) {
   std::vector<Module*> layers;
   layers.reserve(16);
-  for (Module* m : modules) append_layers(m, layers);
+  for (size_t i = 0; Module* m : modules) {
+    check(m != nullptr, "forward_chain", "module ", i++, " of ", modules.size(), " is null");
+    append_layers(m, layers);
+  }
   return forward_layers(input, layers);
 }
 
