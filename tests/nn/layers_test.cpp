@@ -415,11 +415,24 @@ TEST(ConvolutionThreads, ReluBlocksInOneCallAsBlockAfterBlock) {
       const Block& b = ch.blocks[i];
       blocks.push_back({params[4 * i], params[4 * i + 1], b.p1, params[4 * i + 2], params[4 * i + 3], b.p2, b.pool});
     }
+    // The plain reference paths, block after block: the values every thread count must give.
+    Tensor reference = x;
+    for (const F::ConvReluBlock& b : blocks) {
+      const Tensor a = F::relu(F::conv2d(reference, b.w1, b.b1, 1, b.padding1, 1, 1, true));
+      reference = F::relu(F::conv2d(a, b.w2, b.b2, 1, b.padding2, 1, 1, true));
+      if (b.pool) reference = F::max_pool2d(reference, 2, std::nullopt, 0, 1, false, true);
+    }
+    // randn weights make each layer's sums ~10× larger and cancel: other summation orders move
+    // the results by a few parts in 1e6 of the largest.
+    double scale = 0;
+    for (int64_t i = 0; i < reference.numel(); ++i)
+      if (std::isfinite(reference.data<float>()[i])) scale = std::max<double>(scale, std::fabs(reference.data<float>()[i]));
     for (int threads : {1, 2, 3, 8}) {
       set_num_threads(threads);
       Tensor expected = x;
       for (const F::ConvReluBlock& b : blocks)
         expected = F::conv2d_relu_block(expected, b.w1, b.b1, b.padding1, b.w2, b.b2, b.padding2, b.pool);
+      EXPECT_TRUE(allclose(expected, reference, 1e-4 * scale, 1e-4)) << threads << " threads";
       // Repeated: with more threads than CPUs, one is descheduled in the middle of a part at times.
       // Another input first leaves other values where the blocks' results will be written.
       for (int repeat = 0; repeat < (ch.h >= 100 ? 20 : 1); ++repeat) {
