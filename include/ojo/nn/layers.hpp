@@ -207,9 +207,11 @@ class Sequential : public Module {
 };
 
 // The modules' forwards in turn, as a Sequential of them runs them: the layers of plain
-// Sequentials opened up into one list, so that its fused patterns (conv2d_relu_block and runs of
-// them, conv2d_relu, conv2d_relu_max_pool2d) may span the modules. For a model whose forward
-// chains its children: forward_chain(x, {conv_block_1.get(), conv_block_2.get(), classifier.get()}).
+// Sequentials opened up into one list, so that its fused patterns (conv2d_relu_block, runs of them
+// with a Flatten and Linear after them, conv2d_relu, conv2d_relu_max_pool2d) may span the modules.
+// For a model whose forward chains its children:
+// forward_chain(x, {conv_block_1.get(), conv_block_2.get(), classifier.get()}). A null module is
+// an error.
 Tensor forward_chain(const Tensor& input, std::initializer_list<Module*> modules);
 
 inline std::shared_ptr<Sequential> sequential(std::initializer_list<std::shared_ptr<Module>> modules) {

@@ -203,31 +203,35 @@ void Sequential::push_back(std::shared_ptr<Module> module) {
   register_module(std::to_string(size()), std::move(module));
 }
 namespace {
+// m as a T when it is exactly a T (a subclass may run something else), else null.
+template <class T>
+const T* exactly(const Module* m) {
+  return m && typeid(*m) == typeid(T) ? static_cast<const T*>(m) : nullptr;
+}
+
 // MaxPool2d(2) as the guide writes it: 2×2 windows, stride 2, nothing else (false for null).
 bool is_plain_max_pool_2(const Module* m) {
-  if (!m || typeid(*m) != typeid(MaxPool2d)) return false;
-  const auto& p = static_cast<const MaxPool2d&>(*m);
-  return p.kernel_size == Size2(2) && p.options.stride.value_or(p.kernel_size) == Size2(2) &&
-         p.options.padding == Size2(0) && p.options.dilation == Size2(1) && !p.options.ceil_mode;
+  const MaxPool2d* p = exactly<MaxPool2d>(m);
+  return p && p->kernel_size == Size2(2) && p->options.stride.value_or(p->kernel_size) == Size2(2) &&
+         p->options.padding == Size2(0) && p->options.dilation == Size2(1) && !p->options.ceil_mode;
 }
 // A Conv2d that conv2d_relu_block takes: stride 1, no dilation, one group (null otherwise).
 const Conv2d* plain_conv(const Module* m) {
-  if (!m || typeid(*m) != typeid(Conv2d)) return nullptr;
-  const auto& c = static_cast<const Conv2d&>(*m);
-  const bool plain = c.options.stride == Size2(1) && c.options.dilation == Size2(1) && c.options.groups == 1;
-  return plain ? &c : nullptr;
+  const Conv2d* c = exactly<Conv2d>(m);
+  const bool plain = c && c->options.stride == Size2(1) && c->options.dilation == Size2(1) && c->options.groups == 1;
+  return plain ? c : nullptr;
 }
 
 // The layers `m` runs: a plain Sequential's children (opened up in turn), or m itself.
 void append_layers(Module* m, std::vector<Module*>& layers) {
-  if (typeid(*m) != typeid(Sequential)) return layers.push_back(m);
+  if (!exactly<Sequential>(m)) return layers.push_back(m);
   for (const auto& child : m->named_children()) append_layers(child.second.get(), layers);
 }
 
 // The layers in order, with the fused patterns below.
 Tensor forward_layers(const Tensor& input, const std::vector<Module*>& layers) {
   const auto at = [&](size_t k) { return k < layers.size() ? layers[k] : nullptr; };
-  const auto is_relu = [&](size_t k) { return at(k) && typeid(*at(k)) == typeid(ReLU); };
+  const auto is_relu = [&](size_t k) { return exactly<ReLU>(at(k)) != nullptr; };
   Tensor x = input;
   std::vector<F::ConvReluBlock> blocks;
   for (size_t i = 0; i < layers.size();) {
@@ -245,9 +249,9 @@ Tensor forward_layers(const Tensor& input, const std::vector<Module*>& layers) {
     }
     if (!blocks.empty()) {
       // A Flatten(1) and a Linear right after them (TinyVGG's classifier) go with them.
-      const auto* flatten = dynamic_cast<const Flatten*>(at(i));
-      const auto* linear = at(i + 1) && typeid(*at(i + 1)) == typeid(Linear) ? static_cast<const Linear*>(at(i + 1)) : nullptr;
-      if (flatten && typeid(*flatten) == typeid(Flatten) && flatten->start_dim == 1 && flatten->end_dim == -1 && linear) {
+      const Flatten* flatten = exactly<Flatten>(at(i));
+      const Linear* linear = exactly<Linear>(at(i + 1));
+      if (flatten && flatten->start_dim == 1 && flatten->end_dim == -1 && linear) {
         const F::LinearHead head{linear->weight, linear->bias};
         x = F::conv2d_relu_blocks(x, blocks, &head);
         i += 2;
@@ -258,7 +262,7 @@ Tensor forward_layers(const Tensor& input, const std::vector<Module*>& layers) {
     }
     // A Conv2d directly followed by a ReLU runs as one conv2d_relu, and with a plain MaxPool2d(2)
     // after them as one conv2d_relu_max_pool2d.
-    if (typeid(*at(i)) == typeid(Conv2d) && is_relu(i + 1)) {
+    if (exactly<Conv2d>(at(i)) && is_relu(i + 1)) {
       auto& conv = static_cast<Conv2d&>(*at(i));
       const bool pool = is_plain_max_pool_2(at(i + 2));
       x = pool ? conv.forward_relu_max_pool(x) : conv.forward_relu(x);
