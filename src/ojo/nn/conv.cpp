@@ -698,6 +698,16 @@ Tensor conv2d_relu_max_pool2d(const Tensor& input, const Tensor& weight, const T
   return convolution(input, weight, bias, stride, padding, dilation, groups, reference, true, true);
 }
 
+namespace {
+// A float32 weight {out, in} and bias {out} (or none) that nothing differentiates: the head
+// conv2d_relu_blocks computes itself (anything else goes through linear, with its errors).
+bool float_head_without_gradients(const LinearHead& head) {
+  const Tensor &w = head.weight, &b = head.bias;
+  if (any_requires_grad({w, b}) || w.dim() != 2 || w.dtype() != DType::f32) return false;
+  return !b.defined() || (b.dim() == 1 && b.dtype() == DType::f32 && b.size(0) == w.size(0));
+}
+}  // namespace
+
 Tensor conv2d_relu_blocks(const Tensor& input, std::span<const ConvReluBlock> blocks, const LinearHead* head) {
   const auto one_by_one = [&] {  // each block as the separate calls it stands for, then the head
     Tensor x = input;
@@ -710,11 +720,7 @@ Tensor conv2d_relu_blocks(const Tensor& input, std::span<const ConvReluBlock> bl
   if (!input.defined() || input.dim() != 4 || input.dtype() != DType::f32) return one_by_one();
   for (const ConvReluBlock& b : blocks)
     if (any_requires_grad({input, b.w1, b.b1, b.w2, b.b2})) return one_by_one();
-  if (head && (any_requires_grad({head->weight, head->bias}) || head->weight.dim() != 2 ||
-               head->weight.dtype() != DType::f32 ||
-               (head->bias.defined() && (head->bias.dim() != 1 || head->bias.dtype() != DType::f32 ||
-                                         head->bias.size(0) != head->weight.size(0)))))
-    return one_by_one();
+  if (head && !float_head_without_gradients(*head)) return one_by_one();
   std::vector<BlockPlan> plans;
   std::vector<Tensor> copies;  // contiguous copies where needed
   plans.reserve(blocks.size());
@@ -760,14 +766,8 @@ Tensor conv2d_relu_blocks(const Tensor& input, std::span<const ConvReluBlock> bl
     x = p.y;
   }
   conv_blocks_forward(plans, n);
-  if (head) {  // linear's arithmetic (functional.cpp) on the flattened rows, without their tensors
-    const float* bias = data(head->bias);
-    float* logits = y.data<float>();
-    for (int64_t s = 0; s < n; ++s)
-      for (int64_t j = 0; j < outs; ++j) logits[s * outs + j] = bias ? bias[j] : 0.0f;
-    kernels::gemm_parallel<float>(false, true, n, outs, features, last.y, features, data(head->weight), features,
-                                  1.0f, logits, outs);
-  }
+  if (head)  // linear's arithmetic on the flattened rows, without their tensors
+    kernels::affine_rows<float>(n, outs, features, last.y, data(head->weight), data(head->bias), y.data<float>());
   return y;
 }
 

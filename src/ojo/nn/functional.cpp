@@ -50,11 +50,7 @@ Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias) {
   Tensor y = Tensor::empty(out_shape, x.dtype());
   kernels::visit_float(x.dtype(), op, [&](auto tag) {
     using T = decltype(tag);
-    T* py = y.data<T>();
-    const T* pb = b.defined() ? b.data<T>() : nullptr;
-    for (int64_t i = 0; i < m; ++i)
-      for (int64_t j = 0; j < out_f; ++j) py[i * out_f + j] = pb ? pb[j] : T(0);
-    kernels::gemm_parallel<T>(false, true, m, out_f, in_f, x.data<T>(), in_f, w.data<T>(), in_f, T(1), py, out_f);
+    kernels::affine_rows<T>(m, out_f, in_f, x.data<T>(), w.data<T>(), b.defined() ? b.data<T>() : nullptr, y.data<T>());
   });
   if (!any_requires_grad({input, weight, bias})) return y;
   const bool need_x = input.requires_grad(), need_w = weight.requires_grad(),

@@ -73,6 +73,15 @@ void gemm_parallel(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a
                });
 }
 
+template <class T>
+void affine_rows(int64_t m, int64_t n, int64_t k, const T* x, const T* w, const T* bias, T* y) {
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j = 0; j < n; ++j) y[i * n + j] = bias ? bias[j] : T(0);
+  gemm_parallel<T>(false, true, m, n, k, x, k, w, k, T(1), y, n);
+}
+
+template void affine_rows<float>(int64_t, int64_t, int64_t, const float*, const float*, const float*, float*);
+template void affine_rows<double>(int64_t, int64_t, int64_t, const double*, const double*, const double*, double*);
 template void gemm_reference<float>(bool, bool, int64_t, int64_t, int64_t, const float*, int64_t, const float*,
                                     int64_t, float, float*, int64_t);
 template void gemm_reference<double>(bool, bool, int64_t, int64_t, int64_t, const double*, int64_t, const double*,

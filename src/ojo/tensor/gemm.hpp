@@ -25,4 +25,8 @@ template <class T>
 void gemm_parallel(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* a, int64_t lda,
                    const T* b, int64_t ldb, T beta, T* c, int64_t ldc);
 
+// The linear layer's rows: y{m, n} = x{m, k} · w{n, k}ᵀ + bias{n} (no bias: null), contiguous.
+template <class T>
+void affine_rows(int64_t m, int64_t n, int64_t k, const T* x, const T* w, const T* bias, T* y);
+
 }  // namespace ojo::kernels
