@@ -127,22 +127,38 @@ void PadWindow(const T* src, T* dst, const PaddedPlanes& p, int64_t from, int64_
   PadPlanes<false>(src, dst, p, from, to, relu_result);
 }
 
+// torch.relu's rule: zero below zero, NaN and −0 as they are. With x86 vectors one maxps (it
+// returns its second operand where the first is not greater: −0 and NaN stay).
+template <class D, class V = hn::Vec<D>>
+HWY_INLINE V Rectified(D d, V v) {
+#if HWY_ARCH_X86 && HWY_TARGET != HWY_SCALAR
+  return hn::Max(hn::Zero(d), v);
+#else
+  return hn::IfThenZeroElse(hn::Lt(v, hn::Zero(d)), v);
+#endif
+}
+
+// The bias of a convolution without one (ForwardTile reads one per output channel of a block).
+template <class T>
+inline constexpr T zero_bias[8] = {};
+
 // Output channels [o, o + OB) at XB vectors of positions, the first at flat position p, the
 // others `apart` after each other: sums from the bias, handed to put(ob, xb, sums). `packed` holds
 // the channels' weights tap by tap ({k, OB}: the OB weights broadcast together are adjacent).
-// KW > 0 fixes the kernel width at compile time (the guide's 3×3), 0 reads it from f.
-template <int OB, int XB, int KW, class D, class Put, class T = hn::TFromD<D>>
+// KW > 0 fixes the kernel at KW × KW at compile time (the guide's 3×3), 0 reads it from f. `bias`
+// is never null (zero_bias stands in): a test per tile measurably slows a first layer's rows.
+template <int OB, int XB, int KW, int CH = 0, class D, class Put, class T = hn::TFromD<D>>
 HWY_INLINE void ForwardTile(D d, const T* xp, const T* packed, const T* bias, const FlatConv& f, int64_t p,
                             int64_t apart, const Put& put) {
   using V = hn::Vec<D>;
-  const int64_t kw = KW > 0 ? KW : f.kw;
+  const int64_t kw = KW > 0 ? KW : f.kw, kh = KW > 0 ? KW : f.kh, channels = CH > 0 ? CH : f.channels;
   V acc[OB][XB];
   for (int ob = 0; ob < OB; ++ob)
-    for (int xb = 0; xb < XB; ++xb) acc[ob][xb] = hn::Set(d, bias ? bias[ob] : T(0));
-  for (int64_t c = 0; c < f.channels; ++c)
-    for (int64_t i = 0; i < f.kh; ++i) {
+    for (int xb = 0; xb < XB; ++xb) acc[ob][xb] = hn::Set(d, bias[ob]);
+  for (int64_t c = 0; c < channels; ++c)
+    for (int64_t i = 0; i < kh; ++i) {
       const T* row = xp + c * f.in_plane + i * f.wp + p;
-      const T* wr = packed + (c * f.kh + i) * kw * OB;
+      const T* wr = packed + (c * kh + i) * kw * OB;
       for (int64_t j = 0; j < kw; ++j) {
         V v[XB];
         for (int xb = 0; xb < XB; ++xb) v[xb] = hn::LoadU(d, row + j + xb * apart);
@@ -172,20 +188,21 @@ HWY_INLINE void ForwardChannels(D d, const T* xp, const T* packed, const T* bias
 // Row r of output channels [o, o + OB) straight into the result rows `dst` (channel o's, planes
 // out.plane apart), through ReLU when asked: vectors of columns in pairs, the last one ending at
 // the row's end and overlapping the one before (its elements get the same sums). Needs cols ≥ N.
-template <int OB, int KW, class D, class T = hn::TFromD<D>>
+template <int OB, int KW, int CH, class D, class T = hn::TFromD<D>>
 HWY_INLINE void ForwardRow(D d, const T* xp, const T* packed, const T* bias, const FlatConv& f, const DenseRows<T>& out,
                            int64_t r, T* dst) {
-  const int64_t N = static_cast<int64_t>(hn::Lanes(d)), cols = out.cols;
+  const int64_t N = static_cast<int64_t>(hn::Lanes(d)), cols = out.cols, plane = out.plane;
+  const bool relu = out.relu;
   for (int64_t x = 0; x < cols; x += 2 * N) {
     const bool pair = x + N < cols;
     const int64_t first = pair ? x : cols - N;         // a single vector ends at the row's end
     const int64_t second = std::min(x + N, cols - N);  // the pair's second vector
     const auto put = [&](int ob, int xb, hn::Vec<D> sums) {
-      if (out.relu) sums = hn::IfThenZeroElse(hn::Lt(sums, hn::Zero(d)), sums);  // NaN is not below zero
-      hn::StoreU(sums, d, dst + ob * out.plane + (xb ? second : first));
+      if (relu) sums = Rectified(d, sums);
+      hn::StoreU(sums, d, dst + ob * plane + (xb ? second : first));
     };
-    if (pair) ForwardTile<OB, 2, KW>(d, xp, packed, bias, f, r * f.wp + x, second - x, put);
-    else ForwardTile<OB, 1, KW>(d, xp, packed, bias, f, r * f.wp + first, 0, put);
+    if (pair) ForwardTile<OB, 2, KW, CH>(d, xp, packed, bias, f, r * f.wp + x, second - x, put);
+    else ForwardTile<OB, 1, KW, CH>(d, xp, packed, bias, f, r * f.wp + first, 0, put);
   }
 }
 
@@ -280,16 +297,25 @@ void ConvRows(const T* xp, const T* w, const T* bias, const FlatConv& f, const D
   const Tag<T> d;
   const int64_t k = f.channels * f.kh * f.kw, block = channel_block(f.outs), step = out.cols + out.gap;
   const T* packed = PackWeights(w, f.outs, k);
-  for (int64_t r = out.r0; r < out.r1; ++r) {
-    for (int64_t o = 0; o < f.outs && out.gap > 0; ++o)  // before the row: see CropRows
-      ZeroTail(d, out.data + o * out.plane + r * step, out.cols, step);
-    for (int64_t o = 0; o < f.outs; o += block)
-      WithChannelBlock(std::min(block, f.outs - o), [&](auto OB) {
+  // Blocks of output channels outside, rows inside: one dispatch per block, not per row.
+  for (int64_t o = 0; o < f.outs; o += block) {
+    const T* bo = bias ? bias + o : zero_bias<T>;
+    const auto rows = [&](auto OB, auto KW, auto CH) {
+      for (int64_t r = out.r0; r < out.r1; ++r) {
         T* dst = out.data + o * out.plane + r * step;
-        const T* bo = bias ? bias + o : nullptr;
-        if (f.kw == 3) ForwardRow<OB(), 3>(d, xp, packed + o * k, bo, f, out, r, dst);
-        else ForwardRow<OB(), 0>(d, xp, packed + o * k, bo, f, out, r, dst);
-      });
+        for (int64_t ob = 0; ob < OB() && out.gap > 0; ++ob)  // before the row: see CropRows
+          ZeroTail(d, dst + ob * out.plane, out.cols, step);
+        ForwardRow<OB(), KW(), CH()>(d, xp, packed + o * k, bo, f, out, r, dst);
+      }
+    };
+    WithChannelBlock(std::min(block, f.outs - o), [&](auto OB) {
+      using K3 = std::integral_constant<int, 3>;
+      using Any = std::integral_constant<int, 0>;
+      if (f.kw == 3 && f.kh == 3 && f.channels == 1) rows(OB, K3(), std::integral_constant<int, 1>());
+      else if (f.kw == 3 && f.kh == 3 && f.channels == 3) rows(OB, K3(), K3());
+      else if (f.kw == 3 && f.kh == 3) rows(OB, K3(), Any());
+      else rows(OB, Any(), Any());
+    });
   }
 }
 
@@ -312,8 +338,8 @@ void ConvFlat(const T* xp, const T* w, const T* bias, T* y, const FlatConv& f, c
     const int64_t p1 = std::min(end, p0 + kBlock);
     for (int64_t o = 0; o < f.outs; o += block) {
       const int64_t ob = std::min(block, f.outs - o);
-      const T* bo = bias ? bias + o : nullptr;
-      if (f.kw == 3) ForwardBlock<3>(d, ob, xp, packed + o * k, bo, y + o * f.out_plane, f, p0, p1);
+      const T* bo = bias ? bias + o : zero_bias<T>;
+      if (f.kw == 3 && f.kh == 3) ForwardBlock<3>(d, ob, xp, packed + o * k, bo, y + o * f.out_plane, f, p0, p1);
       else ForwardBlock<0>(d, ob, xp, packed + o * k, bo, y + o * f.out_plane, f, p0, p1);
     }
     int64_t last = row;
