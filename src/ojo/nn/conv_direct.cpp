@@ -35,6 +35,7 @@ HWY_INLINE void ZeroRun(D d, T* dst, int64_t n, int64_t room) {
   const int64_t N = static_cast<int64_t>(hn::Lanes(d));
   const auto zero = hn::Zero(d);
   if (n <= 0) return;
+  if (n <= kShortRun) return zero_short_run(dst, n);
   if (n < N) {
     if (room >= N) return hn::StoreU(zero, d, dst);
     return hn::SafeFillN(static_cast<size_t>(n), T(0), d, dst);
@@ -49,6 +50,7 @@ HWY_INLINE void ZeroRun(D d, T* dst, int64_t n, int64_t room) {
 template <class D, class T = hn::TFromD<D>>
 HWY_INLINE void ZeroTail(D d, T* row, int64_t from, int64_t cols) {
   const int64_t N = static_cast<int64_t>(hn::Lanes(d));
+  if (cols - from <= kShortRun) return zero_short_run(row + from, cols - from);
   for (int64_t i = from; i < cols; i += N) hn::StoreU(hn::Zero(d), d, row + std::min(i, cols - N));
 }
 

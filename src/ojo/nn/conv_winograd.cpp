@@ -255,7 +255,10 @@ bool ConvFlat(const float* xp, const float* w, const float* bias, const FlatConv
       if (top + r < first || top + r >= end) continue;
       float* row = plane + (top + r) * step;
       StoreRow(y, r, out.relu, row + col, out.cols - col);
-      if (k % per_row == per_row - 1 && out.gap > 0) std::fill(row + out.cols, row + step, 0.0f);
+      if (k % per_row == per_row - 1 && out.gap > 0) {
+        if (out.gap <= direct::kShortRun) direct::zero_short_run(row + out.cols, out.gap);
+        else std::fill(row + out.cols, row + step, 0.0f);
+      }
     }
   };
   for (int64_t k0 = 0; k0 < vectors; k0 += kGroup) {
