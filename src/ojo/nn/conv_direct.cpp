@@ -149,15 +149,15 @@ inline constexpr T zero_bias[8] = {};
 // the channels' weights tap by tap ({k, OB}: the OB weights broadcast together are adjacent).
 // KW > 0 fixes the kernel at KW × KW at compile time (the guide's 3×3), 0 reads it from f. `bias`
 // is never null (zero_bias stands in): a test per tile measurably slows a first layer's rows.
-template <int OB, int XB, int KW, int CH = 0, class D, class Put, class T = hn::TFromD<D>>
+template <int OB, int XB, int KW, class D, class Put, class T = hn::TFromD<D>>
 HWY_INLINE void ForwardTile(D d, const T* xp, const T* packed, const T* bias, const FlatConv& f, int64_t p,
                             int64_t apart, const Put& put) {
   using V = hn::Vec<D>;
-  const int64_t kw = KW > 0 ? KW : f.kw, kh = KW > 0 ? KW : f.kh, channels = CH > 0 ? CH : f.channels;
+  const int64_t kw = KW > 0 ? KW : f.kw, kh = KW > 0 ? KW : f.kh;
   V acc[OB][XB];
   for (int ob = 0; ob < OB; ++ob)
     for (int xb = 0; xb < XB; ++xb) acc[ob][xb] = hn::Set(d, bias[ob]);
-  for (int64_t c = 0; c < channels; ++c)
+  for (int64_t c = 0; c < f.channels; ++c)
     for (int64_t i = 0; i < kh; ++i) {
       const T* row = xp + c * f.in_plane + i * f.wp + p;
       const T* wr = packed + (c * kh + i) * kw * OB;
@@ -190,7 +190,7 @@ HWY_INLINE void ForwardChannels(D d, const T* xp, const T* packed, const T* bias
 // Row r of output channels [o, o + OB) straight into the result rows `dst` (channel o's, planes
 // out.plane apart), through ReLU when asked: vectors of columns in pairs, the last one ending at
 // the row's end and overlapping the one before (its elements get the same sums). Needs cols ≥ N.
-template <int OB, int KW, int CH, class D, class T = hn::TFromD<D>>
+template <int OB, int KW, class D, class T = hn::TFromD<D>>
 HWY_INLINE void ForwardRow(D d, const T* xp, const T* packed, const T* bias, const FlatConv& f, const DenseRows<T>& out,
                            int64_t r, T* dst) {
   const int64_t N = static_cast<int64_t>(hn::Lanes(d)), cols = out.cols, plane = out.plane;
@@ -203,8 +203,8 @@ HWY_INLINE void ForwardRow(D d, const T* xp, const T* packed, const T* bias, con
       if (relu) sums = Rectified(d, sums);
       hn::StoreU(sums, d, dst + ob * plane + (xb ? second : first));
     };
-    if (pair) ForwardTile<OB, 2, KW, CH>(d, xp, packed, bias, f, r * f.wp + x, second - x, put);
-    else ForwardTile<OB, 1, KW, CH>(d, xp, packed, bias, f, r * f.wp + first, 0, put);
+    if (pair) ForwardTile<OB, 2, KW>(d, xp, packed, bias, f, r * f.wp + x, second - x, put);
+    else ForwardTile<OB, 1, KW>(d, xp, packed, bias, f, r * f.wp + first, 0, put);
   }
 }
 
@@ -294,9 +294,10 @@ const T* PackWeights(const T* w, int64_t outs, int64_t k) {
 
 // Unpooled rows straight from the tiles, row by row (ForwardRow): with few taps per output (a
 // first layer's one or three channels) staging and copying cost as much as the sums themselves.
-// The guide's first layers (3×3 over 1 or 3 channels) get every loop bound at compile time: with
-// the channel-block dispatch once per block and no bias test per tile, TinyVGG's first layer
-// took 1.26 µs per 15 rows instead of 1.35–1.43 (a hand-written loop of the same tiles: 0.87).
+// With the channel-block dispatch once per block (not per row), 3×3 kernels fixed at compile time
+// and no bias test per tile, TinyVGG's first layer took 1.26 µs per 15 rows instead of 1.35–1.43
+// (a hand-written loop of the same tiles: 0.87); fixing its one channel at compile time as well,
+// or ReLU, or writing the 28-wide rows' two pairs out, measured within the runs' spread.
 template <class T>
 void ConvRows(const T* xp, const T* w, const T* bias, const FlatConv& f, const DenseRows<T>& out) {
   const Tag<T> d;
@@ -305,21 +306,17 @@ void ConvRows(const T* xp, const T* w, const T* bias, const FlatConv& f, const D
   // Blocks of output channels outside, rows inside: one dispatch per block, not per row.
   for (int64_t o = 0; o < f.outs; o += block) {
     const T* bo = bias ? bias + o : zero_bias<T>;
-    const auto rows = [&](auto OB, auto KW, auto CH) {
+    const auto rows = [&](auto OB, auto KW) {
       for (int64_t r = out.r0; r < out.r1; ++r) {
         T* dst = out.data + o * out.plane + r * step;
         for (int64_t ob = 0; ob < OB() && out.gap > 0; ++ob)  // before the row: see CropRows
           ZeroTail(d, dst + ob * out.plane, out.cols, step);
-        ForwardRow<OB(), KW(), CH()>(d, xp, packed + o * k, bo, f, out, r, dst);
+        ForwardRow<OB(), KW()>(d, xp, packed + o * k, bo, f, out, r, dst);
       }
     };
     WithChannelBlock(std::min(block, f.outs - o), [&](auto OB) {
-      using K3 = std::integral_constant<int, 3>;
-      using Any = std::integral_constant<int, 0>;
-      if (f.kw == 3 && f.kh == 3 && f.channels == 1) rows(OB, K3(), std::integral_constant<int, 1>());
-      else if (f.kw == 3 && f.kh == 3 && f.channels == 3) rows(OB, K3(), K3());
-      else if (f.kw == 3 && f.kh == 3) rows(OB, K3(), Any());
-      else rows(OB, Any(), Any());
+      if (f.kw == 3 && f.kh == 3) rows(OB, std::integral_constant<int, 3>());
+      else rows(OB, std::integral_constant<int, 0>());
     });
   }
 }
