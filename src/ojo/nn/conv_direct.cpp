@@ -240,7 +240,6 @@ HWY_INLINE void ForwardBlock(D d, int64_t ob, const T* xp, const T* packed, cons
 template <class D, class T = hn::TFromD<D>>
 HWY_INLINE void CropRows(D d, const T* flat, const FlatConv& f, const DenseRows<T>& out, int64_t r0, int64_t r1) {
   const int64_t N = static_cast<int64_t>(hn::Lanes(d)), cols = out.cols, step = cols + out.gap;
-  const auto zero = hn::Zero(d);
   for (int64_t o = 0; o < f.outs; ++o)
     for (int64_t r = r0; r < r1; ++r) {
       const T* src = flat + o * f.out_plane + r * f.wp;
@@ -253,7 +252,7 @@ HWY_INLINE void CropRows(D d, const T* flat, const FlatConv& f, const DenseRows<
       }
       const auto put = [&](int64_t i) {
         auto v = hn::LoadU(d, src + i);
-        if (out.relu) v = hn::IfThenZeroElse(hn::Lt(v, zero), v);  // NaN is not below zero: it stays
+        if (out.relu) v = Rectified(d, v);
         hn::StoreU(v, d, dst + i);
       };
       int64_t i = 0;
