@@ -1,5 +1,6 @@
 // ctest-labels: opencv
 // filter2D, sepFilter2D and the guide's named kernels against OpenCV 4.6.
+#include <hwy/targets.h>
 #include <opencv2/core.hpp>
 
 #include "filter_cases.hpp"
@@ -67,6 +68,37 @@ TEST(Filter2DOpenCV, ShapesAnchorsDeltasAndFractionalKernels) {
               ASSERT_TRUE(close_to(filter2D(img, ddepth, kernel, {s.ax, s.ay}, delta, border), expected, 1e-4));
               ASSERT_TRUE(close_to(ref::filter2D(img, ddepth, kernel, {s.ax, s.ay}, delta, border), expected, 1e-4));
             }
+}
+
+// Integer kernels on uint8 with uint8 or int16 results run one vector pass per row
+// (filter2d_fast.cpp), the last vector overlapping the one before; rows narrower than a vector
+// take the plain loops. Every Highway target compiled in and supported here, at widths around
+// 8, 16 and 32 lanes, with a delta, and with sums near int16's limit (saturated to uint8).
+TEST(Filter2DOpenCV, IntegerKernelsEveryHighwayTarget) {
+  std::vector<NamedImage> images = {{"camera_gray", photo("camera.png", true)},
+                                    {"astronaut_rgb_101x67", photo("astronaut.png", false, 67, 101)}};
+  for (int64_t w : {7, 8, 9, 15, 16, 17, 31, 33, 63, 65})
+    images.push_back({"coins_gray_9x" + std::to_string(w), photo("coins.png", true, w, 9)});
+  for (int64_t w : {5, 11, 21})
+    images.push_back({"chelsea_rgb_6x" + std::to_string(w), photo("chelsea.png", false, w, 6)});
+  std::vector<std::pair<std::string, Tensor>> kernels;
+  for (const char* k : {"sobel_x", "laplacian", "sharpen", "emboss", "outline"}) kernels.emplace_back(k, namedKernel(k));
+  kernels.emplace_back("3x3 of -14 (sums to -32130)", full({3, 3}, -14.0));
+  kernels.emplace_back("1x5 of 2, -3, 25, -3, 2", Tensor::from<float>({{2, -3, 25, -3, 2}}));
+  for (int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    hwy::SetSupportedTargetsForTest(target);
+    for (const auto& [name, img] : images)
+      for (const auto& [kname, kernel] : kernels)
+        for (double delta : {0.0, -7.0})
+          for (int ddepth : {-1, CV_16S}) {
+            SCOPED_TRACE(name + " kernel " + kname + " delta " + std::to_string(delta) + " ddepth " +
+                         std::to_string(ddepth) + " Highway target " + hwy::TargetName(target));
+            cv::Mat expected;
+            cv::filter2D(to_cv(img), expected, ddepth, to_cv(kernel), cv::Point(-1, -1), delta, BORDER_REFLECT_101);
+            ASSERT_TRUE(close_to(filter2D(img, ddepth, kernel, {-1, -1}, delta, BORDER_REFLECT_101), expected));
+          }
+  }
+  hwy::SetSupportedTargetsForTest(0);
 }
 
 TEST(Filter2DOpenCV, KernelLargerThanTheImage) {

@@ -2,10 +2,12 @@
 //
 // uint8 sources with integer-valued kernels (every kernel of the guide but "average") run in exact
 // integer arithmetic — 16-bit lanes when the sum cannot overflow, else 32-bit — which equals
-// OpenCV's float sum exactly. Other kernels use the float path: OpenCV's order of non-zero taps
-// (row-major) with a float accumulator (double when a side is float64).
+// OpenCV's float sum exactly; uint8 and int16 results of 16-bit sums take one vector pass per row
+// (filter2d_fast.cpp), the plain loops below the rest. Other kernels use the float path: OpenCV's
+// order of non-zero taps (row-major) with a float accumulator (double when a side is float64).
 #include <cmath>
 
+#include "filter2d_kernels.hpp"
 #include "filter_engine.hpp"
 #include "ojo/imgproc/filter.hpp"
 
@@ -71,13 +73,16 @@ bool filter2d_int(const Tensor& in, Tensor& dst, int64_t H, int64_t W, int64_t C
   if (bound >= (1 << 24) || (!float_out && delta != std::nearbyint(delta))) return false;
   if (p.out != DType::u8 && p.out != DType::i16 && !float_out) return false;
   std::vector<int32_t> coef;
-  std::vector<int64_t> ty, tx;
+  std::vector<int16_t> coef16;  // the fast path's (narrow sums only)
+  std::vector<int64_t> ty, tx, offset;
   for (int64_t i = 0; i < p.kh; ++i)
     for (int64_t j = 0; j < p.kw; ++j)
       if (p.k[i * p.kw + j] != 0) {
         coef.push_back(static_cast<int32_t>(p.k[i * p.kw + j]));
+        coef16.push_back(static_cast<int16_t>(coef.back()));
         ty.push_back(i);
         tx.push_back(j);
+        offset.push_back(j * C);
       }
   const int64_t n = W * C, padded = (W + p.kw - 1) * C;
   const std::vector<int64_t> xmap = border_map(W, p.ax, p.kw - 1 - p.ax, p.border);
@@ -94,6 +99,16 @@ bool filter2d_int(const Tensor& in, Tensor& dst, int64_t H, int64_t W, int64_t C
         thread_local std::vector<int32_t> acc32;
         thread_local std::vector<int16_t> acc16;
         if (narrow) {
+          const auto taps = static_cast<int64_t>(coef.size());
+          const auto init = static_cast<int16_t>(idelta);
+          if (p.out == DType::u8 &&
+              filter2d_detail::taps_to_u8(rows, coef16.data(), ty.data(), offset.data(), taps, init,
+                                          dst.data<uint8_t>() + y * n, n) == n)
+            return;
+          if (p.out == DType::i16 &&
+              filter2d_detail::taps_to_i16(rows, coef16.data(), ty.data(), offset.data(), taps, init,
+                                           dst.data<int16_t>() + y * n, n) == n)
+            return;
           acc16.resize(static_cast<size_t>(n));
           taps_u8<int16_t>(rows, coef.data(), ty.data(), tx.data(), static_cast<int64_t>(coef.size()), C,
                            static_cast<int16_t>(idelta), acc16.data(), n);
