@@ -56,6 +56,10 @@ CASES = {
     "rsub_scalar": ([wave(5)], lambda a: 1.0 - a, None),
     "mul_scalar": ([wave(2, 3)], lambda a: a * 3.0, None),
     "rdiv_scalar": ([pos(2, 3)], lambda a: 2.0 / a, None),
+    # a scalar on either side of a long row (ojo's vector loops and their tails)
+    "rsub_scalar_long": ([wave(1003)], lambda a: 1.0 - a, []),
+    "div_scalar_long": ([wave(1003, k=1)], lambda a: a / 255.0, []),
+    "rdiv_scalar_long": ([pos(1003)], lambda a: 2.0 / a, []),
     "neg": ([wave(7)], lambda a: -a, None),
     "exp": ([wave(3, 4)], torch.exp, None),
     "log": ([pos(3, 4)], torch.log, None),
@@ -100,6 +104,10 @@ CASES = {
     "sum_dims_keepdim": ([wave(2, 3, 4)], lambda a: a.sum((0, 2), keepdim=True), None),
     "mean_all": ([wave(3, 4)], lambda a: a.mean(), None),
     "mean_dim_keepdim": ([wave(2, 3, 4)], lambda a: a.mean(-1, keepdim=True), None),
+    # rows longer than ojo's 16384-element sum chunks, with tails (forward only: the rule is above)
+    "sum_long_rows": ([pos(2, 20011)], lambda a: a.sum(1), []),
+    "sum_all_long": ([pos(3, 13339, k=1)], lambda a: a.sum(), []),
+    "mean_long": ([pos(40003, k=2)], lambda a: a.mean(), []),
     "max_all_ties": ([ties(3, 4)], lambda a: a.max(), None),
     "min_all": ([wave(3, 4)], lambda a: a.min(), None),
     "max_dim": ([wave(3, 4)], lambda a: a.max(1).values, None),

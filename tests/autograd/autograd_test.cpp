@@ -13,6 +13,29 @@ namespace {
 
 Tensor vec(std::initializer_list<float> v) { return Tensor::from<float>(v); }
 
+// Float sums go in fixed chunks of rows (the chunks of a long row on all threads, added in order):
+// the same bits at any thread count, for a whole tensor, long rows, and many short rows; gradients
+// of sum and mean keep their shapes. (Values against PyTorch: the sum_/mean_ cases of
+// ops_pytorch_test.cpp.)
+TEST(Autograd, SumsSameBitsAtAnyThreadCount) {
+  manual_seed(3);
+  const Tensor x = randn({5, 70001}), x64 = randn({3, 40003}, DType::f64), many = randn({4000, 7});
+  std::vector<Tensor> first;
+  for (int threads : {1, 2, 3, 8}) {
+    set_num_threads(threads);
+    const std::vector<Tensor> sums = {x.sum(), x.sum(1), x.sum(0), x64.sum(), x64.sum(1), many.sum(1), x.mean()};
+    if (first.empty()) first = sums;
+    for (size_t i = 0; i < sums.size(); ++i) EXPECT_TRUE(allclose(sums[i], first[i], 0, 0)) << i << ", " << threads << " threads";
+  }
+  set_num_threads(2);
+  Tensor w = randn({3, 20000}).requires_grad_();
+  (w.sum(1, true) * 2).sum().backward();
+  EXPECT_TRUE(allclose(w.grad(), full({3, 20000}, 2.0), 0, 0));
+  Tensor v = randn({3, 20000}).requires_grad_();
+  v.mean({0, 1}, false).backward();
+  EXPECT_TRUE(allclose(v.grad(), full({3, 20000}, 1.0 / 60000), 0, 0));
+}
+
 TEST(Autograd, LeafGradientAndAccumulation) {
   Tensor w = vec({1, 2, 3}).requires_grad_();
   EXPECT_TRUE(w.requires_grad());

@@ -375,6 +375,14 @@ std::vector<int64_t> all_dims(const Tensor& t) {
   return d;
 }
 // The reduced gradient `g` spread back over the input's shape (sum's backward).
+// x's shape with the dimensions `dims` (already checked by the reduction) set to 1: the shape of
+// sum(x, dims, keepdim=true).
+Shape keepdim_shape(const Tensor& x, const std::vector<int64_t>& dims) {
+  Shape kd = x.shape();
+  for (int64_t d : dims)
+    if (x.dim() > 0) kd[static_cast<size_t>(kernels::wrap_dim(d, x.dim(), "sum"))] = 1;
+  return kd;
+}
 Tensor spread(const Tensor& g, const Shape& keepdim_shape, const Shape& input_shape) {
   return g.reshape(keepdim_shape).expand(input_shape);
 }
@@ -387,7 +395,7 @@ Tensor Tensor::sum(const std::vector<int64_t>& dims_in, bool keepdim) const {
   const std::vector<int64_t> dims = dims_in.empty() ? all_dims(*this) : dims_in;
   Tensor y = kernels::sum(*this, dims, keepdim);
   if (!any_requires_grad({*this})) return y;
-  const Shape kd = kernels::sum(zeros(shape_, DType::u8), dims, true).shape();
+  const Shape kd = keepdim_shape(*this, dims);
   return record(dims_in.empty() ? "SumBackward0" : "SumBackward1", y, {*this}, [kd, in = shape_](const Tensor& g) -> Grads {
     return {spread(g, kd, in)};
   });
@@ -406,7 +414,7 @@ Tensor Tensor::mean(const std::vector<int64_t>& dims_in, bool keepdim) const {
   Tensor y = kernels::unary_map(total, dtype_, dtype_, [count](auto v) { return v / static_cast<decltype(v)>(count); });
   if (total.numel() == 0 || count == 0) y = full(total.shape(), NAN, dtype_);
   if (!any_requires_grad({*this})) return y;
-  const Shape kd = kernels::sum(zeros(shape_, DType::u8), dims, true).shape();
+  const Shape kd = keepdim_shape(*this, dims);
   return record(dims_in.empty() ? "MeanBackward0" : "MeanBackward1", y, {*this}, [kd, in = shape_, count](const Tensor& g) -> Grads {
     return {spread(g, kd, in) / static_cast<double>(count)};
   });

@@ -70,6 +70,12 @@ Tensor binary_map(const Tensor& a_in, const Tensor& b_in, DType compute, DType o
                         const T* y = pb + off[2];
                         if (st[1] == 1 && st[2] == 1) {
                           for (int64_t i = 0; i < n; ++i) o[i] = static_cast<O>(f(x[i], y[i]));
+                        } else if (st[1] == 1 && st[2] == 0) {  // a scalar on the right: x / 255
+                          const T z = y[0];
+                          for (int64_t i = 0; i < n; ++i) o[i] = static_cast<O>(f(x[i], z));
+                        } else if (st[1] == 0 && st[2] == 1) {  // a scalar on the left: 1 - x
+                          const T z = x[0];
+                          for (int64_t i = 0; i < n; ++i) o[i] = static_cast<O>(f(z, y[i]));
                         } else {
                           for (int64_t i = 0; i < n; ++i) o[i] = static_cast<O>(f(x[i * st[1]], y[i * st[2]]));
                         }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <vector>
 
 #include "kernels.hpp"
 #include "ojo/core/parallel.hpp"
@@ -47,6 +48,55 @@ Rows rows_over(const Tensor& x_in, std::vector<int64_t> dims, const char* op) {
   return r;
 }
 
+namespace {
+// The float sums' fixed order: a row in chunks of kSumChunk elements, each chunk's elements in 16
+// running double sums (element j into sum j mod 16, so the compiler keeps them in vector lanes
+// at any vector width: every CPU gives the same bits) added pairwise at the end, then the chunks'
+// sums in order. A long row's chunks run on all threads; the result does not depend on how many.
+constexpr int64_t kSumChunk = 16384, kSumLanes = 32;
+
+template <class T>
+[[gnu::always_inline]] inline double chunk_sum(const T* x, int64_t n) {  // inlined into each clone below
+  double acc[kSumLanes] = {};
+  int64_t j = 0;
+  for (; j + kSumLanes <= n; j += kSumLanes)
+    for (int k = 0; k < kSumLanes; ++k) acc[k] += static_cast<double>(x[j + k]);
+  for (int k = 0; j + k < n; ++k) acc[k] += static_cast<double>(x[j + k]);
+  for (int width = kSumLanes / 2; width >= 1; width /= 2)
+    for (int k = 0; k < width; ++k) acc[k] += acc[k + width];
+  return acc[0];
+}
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+#define OJO_SUM_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+#else
+#define OJO_SUM_CLONES
+#endif
+OJO_SUM_CLONES double chunk_sum_f32(const float* x, int64_t n) { return chunk_sum(x, n); }
+OJO_SUM_CLONES double chunk_sum_f64(const double* x, int64_t n) { return chunk_sum(x, n); }
+
+// out[i] = Σ row i of the {outer, inner} rows, in the order above.
+template <class T>
+void float_row_sums(const T* in, int64_t outer, int64_t inner, T* out) {
+  const int64_t chunks = std::max<int64_t>(1, (inner + kSumChunk - 1) / kSumChunk);
+  std::vector<double> partial(static_cast<size_t>(outer * chunks));
+  parallel_for(0, outer * chunks, std::max<int64_t>(1, kSumChunk / std::max<int64_t>(inner, 1)),
+               [&](int64_t lo, int64_t hi) {
+                 for (int64_t t = lo; t < hi; ++t) {
+                   const int64_t i = t / chunks, c = t % chunks, at = c * kSumChunk;
+                   const T* x = in + i * inner + at;
+                   const int64_t n = std::min(kSumChunk, inner - at);
+                   if constexpr (std::is_same_v<T, float>) partial[static_cast<size_t>(t)] = chunk_sum_f32(x, n);
+                   else partial[static_cast<size_t>(t)] = chunk_sum_f64(x, n);
+                 }
+               });
+  for (int64_t i = 0; i < outer; ++i) {
+    double total = partial[static_cast<size_t>(i * chunks)];
+    for (int64_t c = 1; c < chunks; ++c) total += partial[static_cast<size_t>(i * chunks + c)];
+    out[i] = static_cast<T>(total);
+  }
+}
+}  // namespace
+
 Tensor sum(const Tensor& x, const std::vector<int64_t>& dims_in, bool keepdim) {
   std::vector<int64_t> dims = dims_in;
   if (dims.empty())  // all dimensions
@@ -58,20 +108,18 @@ Tensor sum(const Tensor& x, const std::vector<int64_t>& dims_in, bool keepdim) {
   visit_dtype(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* in = r.rows.data<T>();
-    parallel_for(0, outer, std::max<int64_t>(1, 32768 / std::max<int64_t>(inner, 1)), [&](int64_t lo, int64_t hi) {
-      for (int64_t i = lo; i < hi; ++i) {
-        const T* row = in + i * inner;
-        if constexpr (std::is_floating_point_v<T>) {
-          double acc = 0;
-          for (int64_t j = 0; j < inner; ++j) acc += row[j];
-          out.data<T>()[i] = static_cast<T>(acc);
-        } else {
+    if constexpr (std::is_floating_point_v<T>) {
+      float_row_sums(in, outer, inner, out.data<T>());
+    } else {
+      parallel_for(0, outer, std::max<int64_t>(1, 32768 / std::max<int64_t>(inner, 1)), [&](int64_t lo, int64_t hi) {
+        for (int64_t i = lo; i < hi; ++i) {
+          const T* row = in + i * inner;
           int64_t acc = 0;
           for (int64_t j = 0; j < inner; ++j) acc += static_cast<int64_t>(row[j]);
           out.data<int64_t>()[i] = acc;
         }
-      }
-    });
+      });
+    }
   });
   return keepdim ? out.reshape(r.keepdim) : out;
 }
