@@ -70,12 +70,20 @@ CASES = {
     "relu": ([with_zeros(3, 4)], torch.relu, None),
     "relu_nan": ([L([float("nan"), -0.0, 0.0, -1.0, 2.0])], torch.relu, None),  # NaN stays NaN
     "round": ([L([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 0.49, -0.51, 3.7])], torch.round, None),
+    # ties near 2^22..2^23, values past 2^23 (already whole), infinities, NaN, tiny values
+    "round_edges": ([L([4194304.5, 4194305.5, 8388607.5, -8388607.5, 8388609.0, 3e9, -1e20, float("inf"),
+                       float("-inf"), float("nan"), 1e-30, -1e-30, 0.5000001, -0.4999999] * 5)], torch.round, []),
     "pow_scalar": ([wave(3, 4)], lambda a: a.pow(3), None),
     "pow_frac": ([pos(3, 4)], lambda a: a.pow(2.5), None),
     "pow_tensor": ([pos(2, 3), wave(3, k=1)], torch.pow, None),
     "maximum": ([ties(3, 4), ties(4) * -1], torch.maximum, None),
     "minimum": ([ties(3, 4), ties(4) * -1], torch.minimum, None),
     "clamp": ([L([-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0])], lambda a: a.clamp(-1.0, 1.0), None),
+    # NaN stays; bounds that float32 cannot hold exactly; a long row (vector loops and tails)
+    "clamp_nan": ([L([float("nan"), -3.0, 0.1, 3.0, float("inf"), float("-inf")] * 7)], lambda a: a.clamp(-1.0, 1.0), []),
+    "clamp_inexact_bounds": ([wave(1003)], lambda a: a.clamp(-0.1, 0.3), []),
+    # torch's own cases of a scalar exponent (products, square roots, reciprocals) and a general one
+    "pow_special": ([pos(5, 7)], lambda a: torch.cat([a.pow(e) for e in (2, 3, 0.5, -0.5, -1, -2, 1.7)]), []),
     "clamp_min": ([wave(3, 4)], lambda a: a.clamp(min=0.25), None),
     # the same rules away from their kinks (for the finite-difference check too)
     "abs_smooth": ([wave(3, 4)], torch.abs, None),

@@ -46,12 +46,20 @@ inline const std::vector<OpCase>& op_cases() {
       {"relu", [](V x) { return relu(x[0]); }, false},
       {"relu_nan", [](V x) { return relu(x[0]); }, false},
       {"round", [](V x) { return round(x[0]); }, false},
+      {"round_edges", [](V x) { return round(x[0]); }, false},
       {"pow_scalar", [](V x) { return pow(x[0], 3); }},
       {"pow_frac", [](V x) { return pow(x[0], 2.5); }},
       {"pow_tensor", [](V x) { return pow(x[0], x[1]); }},
       {"maximum", [](V x) { return maximum(x[0], x[1]); }, false},
       {"minimum", [](V x) { return minimum(x[0], x[1]); }, false},
       {"clamp", [](V x) { return clamp(x[0], -1.0, 1.0); }, false},
+      {"clamp_nan", [](V x) { return clamp(x[0], -1.0, 1.0); }, false},
+      {"clamp_inexact_bounds", [](V x) { return clamp(x[0], -0.1, 0.3); }},
+      {"pow_special", [](V x) {
+         std::vector<Tensor> powers;
+         for (double e : {2.0, 3.0, 0.5, -0.5, -1.0, -2.0, 1.7}) powers.push_back(pow(x[0], e));
+         return cat(powers);
+       }},
       {"clamp_min", [](V x) { return clamp(x[0], 0.25); }},
       {"abs_smooth", [](V x) { return abs(x[0]); }},
       {"relu_smooth", [](V x) { return relu(x[0]); }},

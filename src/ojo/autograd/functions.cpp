@@ -137,10 +137,26 @@ Tensor pow(const Tensor& base, const Tensor& exponent) {
                 });
 }
 
+namespace {
+// torch's own cases of a float power with a scalar exponent: products, square roots and
+// reciprocals in the tensor's precision (x·x·x rounds twice, as torch; std::pow would round once).
+Tensor float_pow(const Tensor& base, double e) {
+  if (e == 2) return float_unary(base, [](auto x) { return x * x; });
+  if (e == 3) return float_unary(base, [](auto x) { return x * x * x; });
+  if (e == 0.5) return float_unary(base, [](auto x) { return std::sqrt(x); });
+  if (e == -0.5) return float_unary(base, [](auto x) { return 1 / std::sqrt(x); });
+  if (e == -1) return float_unary(base, [](auto x) { return 1 / x; });
+  if (e == -2) return float_unary(base, [](auto x) { return 1 / (x * x); });
+  return float_unary(base, [e](auto x) { return static_cast<decltype(x)>(std::pow(x, e)); });
+}
+}  // namespace
+
 Tensor pow(const Tensor& base, double exponent) {
-  Tensor y = float_unary(base, [exponent](auto x) { return static_cast<decltype(x)>(std::pow(x, exponent)); });
+  Tensor y;
   if (!is_floating(base.dtype()) && exponent == std::round(exponent) && exponent >= 0)
     y = same_unary(base, [exponent](auto x) { return static_cast<decltype(x)>(std::pow(x, exponent)); });
+  else
+    y = float_pow(base, exponent);
   if (!any_requires_grad({base})) return y;
   return record("PowBackward0", y, {base}, [x = base.detach(), exponent](const Tensor& g) -> Grads {
     if (exponent == 0) return {zeros_like(x)};
@@ -250,8 +266,16 @@ Tensor relu(const Tensor& x) {
 
 Tensor round(const Tensor& x) {
   Tensor y = same_unary(x, [](auto v) {
-    if constexpr (std::is_floating_point_v<decltype(v)>) return std::nearbyint(v);  // half to even
-    else return v;
+    using T = decltype(v);
+    if constexpr (std::is_floating_point_v<T>) {
+      // Half to even, as nearbyint, in plain arithmetic that vectorises: below 2^23 (2^52) adding
+      // it leaves no fraction, the addition rounding to even; larger values, inf and NaN stay.
+      constexpr T big = std::is_same_v<T, float> ? T(8388608) : T(4503599627370496.0);
+      const T a = std::fabs(v);
+      return a < big ? std::copysign((a + big) - big, v) : v;
+    } else {
+      return v;
+    }
   });
   if (!any_requires_grad({x})) return y;
   return record("RoundBackward0", y, {x}, [](const Tensor& g) -> Grads { return {zeros_like(g)}; });
@@ -262,8 +286,12 @@ Tensor clamp(const Tensor& x, std::optional<double> lo, std::optional<double> hi
   const double a = lo.value_or(-INFINITY), b = hi.value_or(INFINITY);
   Tensor y = same_unary(x, [a, b](auto v) {
     using T = decltype(v);
-    if (v != v) return v;
-    return static_cast<double>(v) < a ? static_cast<T>(a) : static_cast<double>(v) > b ? static_cast<T>(b) : v;
+    if constexpr (std::is_floating_point_v<T>) {  // bounds in the tensor's dtype, as torch; NaN stays
+      const T lo = static_cast<T>(a), hi = static_cast<T>(b);
+      return v < lo ? lo : v > hi ? hi : v;
+    } else {
+      return static_cast<double>(v) < a ? static_cast<T>(a) : static_cast<double>(v) > b ? static_cast<T>(b) : v;
+    }
   });
   if (lo && hi && *lo > *hi)  // torch: min > max gives max everywhere
     y = same_unary(x, [b](auto v) { return static_cast<decltype(v)>(b); });

@@ -106,7 +106,8 @@ std::string vector_str(const Tensor& t, int64_t indent, bool summarize, const Fo
 std::string tensor_str(const Tensor& t, int64_t indent, bool summarize, const Formatter& fmt) {
   if (t.dim() == 0) return fmt(t.item());
   if (t.dim() == 1) return vector_str(t, indent, summarize, fmt);
-  const std::string separator = "," + std::string(t.dim() - 1, '\n') + std::string(indent + 1, ' ');
+  std::string separator = ",";  // appended, not `"," + std::string(...)`: GCC 12's -Wrestrict misfires there
+  separator.append(static_cast<size_t>(t.dim() - 1), '\n').append(static_cast<size_t>(indent + 1), ' ');
   std::string s = "[";
   const int64_t n = t.size(0);
   bool first = true;
