@@ -112,6 +112,12 @@ CASES = {
     "sum_dims_keepdim": ([wave(2, 3, 4)], lambda a: a.sum((0, 2), keepdim=True), None),
     "mean_all": ([wave(3, 4)], lambda a: a.mean(), None),
     "mean_dim_keepdim": ([wave(2, 3, 4)], lambda a: a.mean(-1, keepdim=True), None),
+    # leading dimensions (ojo sums columns in place), keepdim, integers and bools
+    "sum_dim0": ([wave(3, 4)], lambda a: a.sum(0), None),
+    "sum_leading_keepdim": ([wave(2, 3, 4)], lambda a: a.sum((1, 0), keepdim=True), None),
+    "mean_dim0_wide": ([pos(50, 1100)], lambda a: a.mean(0), []),
+    "sum_dim0_int": ([L([[1, -2, 3], [400, 5, -6]])], lambda a: a.sum(0), []),
+    "sum_dim0_bool": ([L([[True, False, True], [True, True, False]])], lambda a: a.sum(0), []),
     # rows longer than ojo's 16384-element sum chunks, with tails (forward only: the rule is above)
     "sum_long_rows": ([pos(2, 20011)], lambda a: a.sum(1), []),
     "sum_all_long": ([pos(3, 13339, k=1)], lambda a: a.sum(), []),

@@ -74,6 +74,18 @@ template <class T>
 OJO_SUM_CLONES double chunk_sum_f32(const float* x, int64_t n) { return chunk_sum(x, n); }
 OJO_SUM_CLONES double chunk_sum_f64(const double* x, int64_t n) { return chunk_sum(x, n); }
 
+// acc[j] += row[j] for j < n (column_sums' step), widened to double.
+OJO_SUM_CLONES void add_row(const float* __restrict row, double* __restrict acc, int64_t n) {
+  for (int64_t j = 0; j < n; ++j) acc[j] += static_cast<double>(row[j]);
+}
+OJO_SUM_CLONES void add_row(const double* __restrict row, double* __restrict acc, int64_t n) {
+  for (int64_t j = 0; j < n; ++j) acc[j] += row[j];
+}
+template <class T, class A>
+void add_row(const T* row, A* acc, int64_t n) {
+  for (int64_t j = 0; j < n; ++j) acc[j] += static_cast<A>(row[j]);
+}
+
 // out[i] = Σ row i of the {outer, inner} rows, in the order above.
 template <class T>
 void float_row_sums(const T* in, int64_t outer, int64_t inner, T* out) {
@@ -97,10 +109,52 @@ void float_row_sums(const T* in, int64_t outer, int64_t inner, T* out) {
 }
 }  // namespace
 
+// Number of leading dimensions that `dims` names when they are exactly the first few of a
+// contiguous tensor with some dimensions left after them (x.sum(0) of a matrix), else 0.
+int64_t leading_dims(const Tensor& x, const std::vector<int64_t>& dims) {
+  if (!x.is_contiguous() || dims.empty() || static_cast<int64_t>(dims.size()) >= x.dim()) return 0;
+  std::vector<bool> named(static_cast<size_t>(x.dim()), false);
+  for (int64_t d : dims) named[static_cast<size_t>(wrap_dim(d, x.dim(), "sum"))] = true;
+  const auto m = static_cast<int64_t>(dims.size());
+  for (int64_t d = 0; d < m; ++d)
+    if (!named[static_cast<size_t>(d)]) return 0;
+  return m;
+}
+
+// out[k] = Σ_r x[r][k] of a contiguous {R, K} matrix, r in order, in A (double for floats): columns
+// in blocks across the threads, each block's running sums in vector lanes as the rows stream by —
+// no transposed copy (rows_over's) and the same bits at any thread count.
+template <class T, class A, class O>
+void column_sums(const T* x, int64_t R, int64_t K, O* out) {
+  constexpr int64_t kBlock = 512;
+  parallel_for(0, (K + kBlock - 1) / kBlock, std::max<int64_t>(1, 65536 / std::max<int64_t>(R * kBlock, 1)),
+               [&](int64_t lo, int64_t hi) {
+                 A acc[kBlock];
+                 for (int64_t b = lo; b < hi; ++b) {
+                   const int64_t k0 = b * kBlock, n = std::min(kBlock, K - k0);
+                   std::fill(acc, acc + n, A(0));
+                   for (int64_t r = 0; r < R; ++r) add_row(x + r * K + k0, acc, n);
+                   for (int64_t j = 0; j < n; ++j) out[k0 + j] = static_cast<O>(acc[j]);
+                 }
+               });
+}
+
 Tensor sum(const Tensor& x, const std::vector<int64_t>& dims_in, bool keepdim) {
   std::vector<int64_t> dims = dims_in;
   if (dims.empty())  // all dimensions
     for (int64_t d = 0; d < x.dim(); ++d) dims.push_back(d);
+  if (const int64_t m = leading_dims(x, dims); m > 0) {
+    Shape kept(x.shape().begin() + m, x.shape().end()), kd = x.shape();
+    std::fill(kd.begin(), kd.begin() + m, 1);
+    const int64_t K = shape_numel(kept), R = K ? x.numel() / K : 0;
+    Tensor out = Tensor::empty(kept, is_floating(x.dtype()) ? x.dtype() : DType::i64);
+    visit_dtype(x.dtype(), [&](auto tag) {
+      using T = decltype(tag);
+      if constexpr (std::is_floating_point_v<T>) column_sums<T, double>(x.data<T>(), R, K, out.data<T>());
+      else column_sums<T, int64_t>(x.data<T>(), R, K, out.data<int64_t>());
+    });
+    return keepdim ? out.reshape(kd) : out;
+  }
   const Rows r = rows_over(x, dims, "sum");
   const DType out_dtype = is_floating(x.dtype()) ? x.dtype() : DType::i64;
   Tensor out = Tensor::empty(r.kept, out_dtype);
