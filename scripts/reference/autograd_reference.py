@@ -56,6 +56,10 @@ CASES = {
     "rsub_scalar": ([wave(5)], lambda a: 1.0 - a, None),
     "mul_scalar": ([wave(2, 3)], lambda a: a * 3.0, None),
     "rdiv_scalar": ([pos(2, 3)], lambda a: 2.0 / a, None),
+    # more elements than ojo's element-wise chunk (32768): tensor-tensor, scalar-left, scalar-right
+    # and unary loops cut across threads
+    "elementwise_parallel": ([wave(201, 200), wave(201, 200, k=1)],
+                             lambda a, b: (a + b) * 0.5 - 1.0 / (1.0 + b.abs()) + (a * a).sqrt(), []),
     # a scalar on either side of a long row (ojo's vector loops and their tails)
     "rsub_scalar_long": ([wave(1003)], lambda a: 1.0 - a, []),
     "div_scalar_long": ([wave(1003, k=1)], lambda a: a / 255.0, []),

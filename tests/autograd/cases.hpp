@@ -33,6 +33,7 @@ inline const std::vector<OpCase>& op_cases() {
       {"rsub_scalar", [](V x) { return 1.0 - x[0]; }},
       {"mul_scalar", [](V x) { return x[0] * 3.0; }},
       {"rdiv_scalar", [](V x) { return 2.0 / x[0]; }},
+      {"elementwise_parallel", [](V x) { return (x[0] + x[1]) * 0.5 - 1.0 / (1.0 + abs(x[1])) + sqrt(x[0] * x[0]); }},
       {"rsub_scalar_long", [](V x) { return 1.0 - x[0]; }},
       {"div_scalar_long", [](V x) { return x[0] / 255.0; }},
       {"rdiv_scalar_long", [](V x) { return 2.0 / x[0]; }},

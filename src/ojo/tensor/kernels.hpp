@@ -3,10 +3,13 @@
 // Kernels read their inputs through detach()ed handles, so nothing here records a graph.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <vector>
 
+#include "ojo/core/parallel.hpp"
 #include "ojo/core/strided.hpp"
 #include "ojo/core/tensor.hpp"
 #include "ojo/tensor/ops.hpp"
@@ -41,6 +44,37 @@ decltype(auto) visit_float(DType t, const char* op, F&& f) {
   fail(op, "expected a floating point tensor, got ", dtype_name(t));
 }
 
+// for_each_row for element-wise work: a long run whose operands are each contiguous or one value
+// broadcast (x + y, x / 255) is cut into chunks of kElementwiseGrain elements on all threads, as
+// torch's grain; results do not depend on how it is cut. Anything else goes row by row.
+constexpr int64_t kElementwiseGrain = 32768;
+template <size_t N, class Row>
+void for_each_elementwise_row(const Shape& shape, const std::array<const Strides*, N>& strides,
+                              const std::array<int64_t, N>& offsets, const Row& row) {
+  const int64_t total = shape_numel(shape);
+  if (total > kElementwiseGrain && get_num_threads() > 1) {
+    const Strides dense = contiguous_strides(shape);
+    std::array<int64_t, N> step{};
+    bool flat = true;
+    for (size_t k = 0; k < N && flat; ++k) {
+      if (*strides[k] == dense) step[k] = 1;
+      else flat = std::all_of(strides[k]->begin(), strides[k]->end(), [](int64_t s) { return s == 0; });
+    }
+    if (flat) {
+      parallel_for(0, (total + kElementwiseGrain - 1) / kElementwiseGrain, 1, [&](int64_t lo, int64_t hi) {
+        for (int64_t c = lo; c < hi; ++c) {
+          const int64_t first = c * kElementwiseGrain;
+          std::array<int64_t, N> at = offsets;
+          for (size_t k = 0; k < N; ++k) at[k] += step[k] * first;
+          row(at, std::min(kElementwiseGrain, total - first), step);
+        }
+      });
+      return;
+    }
+  }
+  for_each_row<N>(shape, strides, offsets, row);
+}
+
 // out[i] = f(a[i], b[i]) over the broadcast shape. Operands are converted to `compute` first;
 // f gets two `compute`-typed values and its result is cast to `out_dtype`.
 template <class F>
@@ -63,7 +97,7 @@ Tensor binary_map(const Tensor& a_in, const Tensor& b_in, DType compute, DType o
       O* po = base_of<O>(out);
       const T* pa = base_of<T>(a);
       const T* pb = base_of<T>(b);
-      for_each_row<3>(shape, {&out.strides(), &a.strides(), &b.strides()}, {out.offset(), a.offset(), b.offset()},
+      for_each_elementwise_row<3>(shape, {&out.strides(), &a.strides(), &b.strides()}, {out.offset(), a.offset(), b.offset()},
                       [&](auto off, int64_t n, auto st) {
                         O* o = po + off[0];
                         const T* x = pa + off[1];
@@ -105,7 +139,7 @@ Tensor unary_map(const Tensor& x_in, DType compute, DType out_dtype, F f) {
             " does not match the computed ", dtype_name(dtype_of<O>));
       O* po = base_of<O>(out);
       const T* px = base_of<T>(x);
-      for_each_row<2>(x.shape(), {&out.strides(), &x.strides()}, {out.offset(), x.offset()},
+      for_each_elementwise_row<2>(x.shape(), {&out.strides(), &x.strides()}, {out.offset(), x.offset()},
                       [&](auto off, int64_t n, auto st) {
                         O* o = po + off[0];
                         const T* v = px + off[1];
