@@ -43,6 +43,8 @@ def ties(*shape):
 
 
 L = torch.tensor  # shorthand for index tensors
+EDGES = L([-110.0, -104.0, -103.9, -87.5, -87.3, -20.0, -1e-8, 0.0, 1e-8, 0.5, 10.0, 88.7, 88.72, 88.73, 89.0, 95.0,
+           float("inf"), float("-inf"), float("nan")] * 3)
 
 # name -> (inputs, function, which inputs require grad)
 CASES = {
@@ -67,6 +69,11 @@ CASES = {
     "neg": ([wave(7)], lambda a: -a, None),
     "exp": ([wave(3, 4)], torch.exp, None),
     "log": ([pos(3, 4)], torch.log, None),
+    # exp and sigmoid near their limits (subnormal results, overflow, infinities, NaN) and on more
+    # elements than ojo's element-wise chunk (its float32 row kernels, cut across threads)
+    "exp_range": ([EDGES], torch.exp, []),
+    "sigmoid_range": ([EDGES], torch.sigmoid, []),
+    "exp_sigmoid_long": ([wave(33001, scale=25)], lambda a: torch.cat([a.exp(), a.sigmoid()]), []),
     "sqrt": ([pos(3, 4)], torch.sqrt, None),
     "abs": ([with_zeros(3, 4)], torch.abs, None),
     "sigmoid": ([wave(3, 4, scale=4)], torch.sigmoid, None),

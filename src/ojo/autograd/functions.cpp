@@ -7,6 +7,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "../tensor/exp.hpp"
 #include "../tensor/kernels.hpp"
 #include "ojo/autograd/autograd.hpp"
 #include "relu_backward.hpp"
@@ -173,8 +174,27 @@ Tensor neg(const Tensor& x) {
   return record("NegBackward0", y, {x}, [](const Tensor& g) -> Grads { return {-g}; });
 }
 
+namespace {
+// A float unary op whose float32 form is a row kernel (exp.cpp): integers become float32 first, as
+// torch; float64 goes through `f`. Rows over kernels::kElementwiseGrain are cut across the threads.
+template <class F>
+Tensor float32_rows(const Tensor& x, void (*rows)(const float*, float*, int64_t), F f) {
+  check(x.defined(), "tensor op", "tensor is undefined");
+  if (x.dtype() == DType::f64) return float_unary(x, f);
+  const Tensor in = x.dtype() == DType::f32 ? x.detach().contiguous() : x.detach().to(DType::f32);
+  Tensor out = Tensor::empty(in.shape(), DType::f32);
+  const float* src = in.data<float>();
+  float* dst = out.data<float>();
+  const int64_t n = in.numel(), grain = kernels::kElementwiseGrain;
+  parallel_for(0, (n + grain - 1) / grain, 1, [&](int64_t lo, int64_t hi) {
+    for (int64_t c = lo; c < hi; ++c) rows(src + c * grain, dst + c * grain, std::min(grain, n - c * grain));
+  });
+  return out;
+}
+}  // namespace
+
 Tensor exp(const Tensor& x) {
-  Tensor y = float_unary(x, [](auto v) { return std::exp(v); });
+  Tensor y = float32_rows(x, kernels::exp_f32, [](auto v) { return std::exp(v); });
   if (!any_requires_grad({x})) return y;
   return record("ExpBackward0", y, {x}, [y = y.detach()](const Tensor& g) -> Grads { return {g * y}; });
 }
@@ -201,7 +221,7 @@ Tensor abs(const Tensor& x) {
 }
 
 Tensor sigmoid(const Tensor& x) {
-  Tensor y = float_unary(x, [](auto v) { return static_cast<decltype(v)>(1) / (1 + std::exp(-v)); });
+  Tensor y = float32_rows(x, kernels::sigmoid_f32, [](auto v) { return static_cast<decltype(v)>(1) / (1 + std::exp(-v)); });
   if (!any_requires_grad({x})) return y;
   return record("SigmoidBackward0", y, {x}, [y = y.detach()](const Tensor& g) -> Grads {
     return {g * (1 - y) * y};
