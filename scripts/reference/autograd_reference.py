@@ -147,6 +147,9 @@ CASES = {
     "softmax_large": ([wave(2, 4) + 1000], lambda a: torch.softmax(a, -1), None),
     "log_softmax": ([wave(3, 5, scale=3)], lambda a: torch.log_softmax(a, -1), None),
     "log_softmax_large": ([wave(2, 4) * 100], lambda a: torch.log_softmax(a, 1), None),
+    # rows wider than the vector lanes (ojo's running maxima, exp kernel and sums), a NaN row
+    "softmax_wide": ([wave(3, 1003, scale=8)], lambda a: torch.cat([torch.softmax(a, 1), torch.log_softmax(a, 1)]), []),
+    "softmax_nan": ([L([[1.0, float("nan"), 2.0, 0.5], [1.0, 2.0, 3.0, -1.0]])], lambda a: torch.softmax(a, 1), []),
     # joining and indexing
     "cat_dim0": ([wave(2, 3), wave(1, 3, k=1)], lambda a, b: torch.cat([a, b], 0), None),
     "cat_dim1": ([wave(2, 3), wave(2, 1, k=1), wave(2, 2, k=2)], lambda a, b, c: torch.cat([a, b, c], 1), None),

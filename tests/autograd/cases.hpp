@@ -108,6 +108,8 @@ inline const std::vector<OpCase>& op_cases() {
       {"softmax_dim1", [](V x) { return softmax(x[0], 1); }},
       {"softmax_dim0_3d", [](V x) { return softmax(x[0], 0); }},
       {"softmax_large", [](V x) { return softmax(x[0], -1); }},
+      {"softmax_wide", [](V x) { return cat({softmax(x[0], 1), log_softmax(x[0], 1)}); }},
+      {"softmax_nan", [](V x) { return softmax(x[0], 1); }, false},
       {"log_softmax", [](V x) { return log_softmax(x[0], -1); }},
       {"log_softmax_large", [](V x) { return log_softmax(x[0], 1); }},
       {"cat_dim0", [](V x) { return cat({x[0], x[1]}, 0); }},

@@ -6,6 +6,7 @@
 #include <numeric>
 #include <vector>
 
+#include "exp.hpp"
 #include "kernels.hpp"
 #include "ojo/core/parallel.hpp"
 
@@ -223,6 +224,24 @@ Tensor max_min_all(const Tensor& x, bool is_max) {
   return max_min(x.reshape({-1}), 0, false, is_max).values;
 }
 
+namespace {
+// The largest of row[0, n) that is not NaN (-inf if none): 16 running maxima the compiler keeps in
+// vector lanes (a single running maximum is one dependent comparison per element).
+template <class T>
+T row_max(const T* row, int64_t n) {
+  constexpr int kLanes = 16;
+  T lanes[kLanes];
+  std::fill(lanes, lanes + kLanes, -std::numeric_limits<T>::infinity());
+  int64_t j = 0;
+  for (; j + kLanes <= n; j += kLanes)
+    for (int k = 0; k < kLanes; ++k) lanes[k] = lanes[k] < row[j + k] ? row[j + k] : lanes[k];
+  for (; j < n; ++j) lanes[0] = lanes[0] < row[j] ? row[j] : lanes[0];
+  T mx = lanes[0];
+  for (int k = 1; k < kLanes; ++k) mx = mx < lanes[k] ? lanes[k] : mx;
+  return mx;
+}
+}  // namespace
+
 Tensor softmax(const Tensor& x_in, int64_t dim, bool log) {
   const char* op = log ? "log_softmax" : "softmax";
   Tensor x = x_in.detach();
@@ -244,17 +263,25 @@ Tensor softmax(const Tensor& x_in, int64_t dim, bool log) {
     const T* in = moved.data<T>();
     T* o = out.data<T>();
     parallel_for(0, outer, std::max<int64_t>(1, 8192 / std::max<int64_t>(inner, 1)), [&](int64_t lo, int64_t hi) {
+      std::vector<T> shifted, exps;  // float32 rows: x - max, then its exp (exp.cpp's kernel)
+      if constexpr (std::is_same_v<T, float>) shifted.resize(static_cast<size_t>(inner)), exps.resize(static_cast<size_t>(inner));
       for (int64_t i = lo; i < hi; ++i) {
         const T* row = in + i * inner;
         T* res = o + i * inner;
-        T mx = -std::numeric_limits<T>::infinity();
-        for (int64_t j = 0; j < inner; ++j) mx = std::max(mx, row[j]);
+        T mx = row_max(row, inner);
         if (std::isinf(mx) && mx < 0) mx = 0;  // all -inf: avoid inf - inf
         double total = 0;
-        for (int64_t j = 0; j < inner; ++j) {
-          const T e = std::exp(row[j] - mx);
-          total += e;
-          if (!log) res[j] = e;
+        if constexpr (std::is_same_v<T, float>) {  // the sum in float_row_sums' order
+          for (int64_t j = 0; j < inner; ++j) shifted[static_cast<size_t>(j)] = row[j] - mx;
+          float* e = log ? exps.data() : res;
+          exp_f32(shifted.data(), e, inner);
+          for (int64_t at = 0; at < inner; at += kSumChunk) total += chunk_sum_f32(e + at, std::min(kSumChunk, inner - at));
+        } else {
+          for (int64_t j = 0; j < inner; ++j) {
+            const T e = std::exp(row[j] - mx);
+            total += e;
+            if (!log) res[j] = e;
+          }
         }
         if (log) {
           const T lse = static_cast<T>(std::log(total));
