@@ -135,6 +135,9 @@ CASES = {
     "mean_long": ([pos(40003, k=2)], lambda a: a.mean(), []),
     "max_all_ties": ([ties(3, 4)], lambda a: a.max(), None),
     "min_all": ([wave(3, 4)], lambda a: a.min(), None),
+    # whole-tensor extremes over more elements than ojo's 16 lanes, and with one NaN among them
+    "max_min_all_long": ([wave(1003, scale=5)], lambda a: torch.stack([a.max(), a.min()]), []),
+    "max_min_all_nan": ([L([1.0] * 40 + [float("nan")] + [2.0] * 9)], lambda a: torch.stack([a.max(), a.min()]), []),
     "max_dim": ([wave(3, 4)], lambda a: a.max(1).values, None),
     "max_dim_keepdim": ([wave(2, 3, 4)], lambda a: a.max(0, keepdim=True).values, None),
     "min_dim": ([wave(3, 4)], lambda a: a.min(0).values, None),

@@ -99,6 +99,8 @@ inline const std::vector<OpCase>& op_cases() {
       {"mean_long", [](V x) { return x[0].mean(); }},
       {"max_all_ties", [](V x) { return x[0].max(); }, false},
       {"min_all", [](V x) { return x[0].min(); }},
+      {"max_min_all_long", [](V x) { return stack({x[0].max(), x[0].min()}); }},
+      {"max_min_all_nan", [](V x) { return stack({x[0].max(), x[0].min()}); }, false},
       {"max_dim", [](V x) { return x[0].max(1).values; }},
       {"max_dim_keepdim", [](V x) { return x[0].max(0, true).values; }},
       {"min_dim", [](V x) { return x[0].min(0).values; }},

@@ -216,12 +216,51 @@ Tensor::ValuesIndices max_min(const Tensor& x, int64_t dim, bool keepdim, bool i
   return {values, indices};
 }
 
+namespace {
+// The largest (kMax) or smallest of x[0, n), n > 0, NaN if any is NaN (as torch): 16 running
+// extremes and 16 NaN marks the compiler keeps in vector lanes. Which of -0 and +0 a tie between
+// them gives is unspecified, as in torch.
+template <bool kMax, class T>
+T float_extreme(const T* x, int64_t n) {
+  constexpr int kLanes = 16;
+  const auto better = [](T v, T best) { return kMax ? best < v : v < best; };
+  T lanes[kLanes], nan[kLanes];
+  std::fill(lanes, lanes + kLanes, x[0]);
+  std::fill(nan, nan + kLanes, T(0));
+  int64_t j = 0;
+  for (; j + kLanes <= n; j += kLanes)
+    for (int k = 0; k < kLanes; ++k) {
+      const T v = x[j + k];
+      lanes[k] = better(v, lanes[k]) ? v : lanes[k];
+      nan[k] = v != v ? T(1) : nan[k];
+    }
+  for (; j < n; ++j) {
+    lanes[0] = better(x[j], lanes[0]) ? x[j] : lanes[0];
+    nan[0] = x[j] != x[j] ? T(1) : nan[0];
+  }
+  T best = lanes[0];
+  for (int k = 0; k < kLanes; ++k) {
+    if (nan[k] != 0) return std::numeric_limits<T>::quiet_NaN();
+    best = better(lanes[k], best) ? lanes[k] : best;
+  }
+  return best;
+}
+}  // namespace
+
 Tensor max_min_all(const Tensor& x, bool is_max) {
   const char* op = is_max ? "max" : "min";
   if (x.numel() == 0)
     fail(op, "Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the "
              "'dim' argument.");
-  return max_min(x.reshape({-1}), 0, false, is_max).values;
+  if (!is_floating(x.dtype())) return max_min(x.reshape({-1}), 0, false, is_max).values;
+  const Tensor in = x.detach().contiguous();
+  Tensor out = Tensor::empty({}, x.dtype());
+  visit_float(x.dtype(), op, [&](auto tag) {
+    using T = decltype(tag);
+    const T* data = in.data<T>();
+    out.data<T>()[0] = is_max ? float_extreme<true>(data, in.numel()) : float_extreme<false>(data, in.numel());
+  });
+  return out;
 }
 
 namespace {
