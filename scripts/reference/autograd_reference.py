@@ -72,6 +72,11 @@ CASES = {
     # exp and sigmoid near their limits (subnormal results, overflow, infinities, NaN) and on more
     # elements than ojo's element-wise chunk (its float32 row kernels, cut across threads)
     "exp_range": ([EDGES], torch.exp, []),
+    "tanh_range": ([L([0.0, -0.0, 1e-30, -1e-8, 0.3, -0.6249, 0.625, 0.6251, -3.0, 9.0, 9.1, 44.0, 50.0,
+                       float("inf"), float("-inf"), float("nan")] * 3)], torch.tanh, []),
+    "log_range": ([L([0.0, -0.0, -1.0, 1e-45, 1e-40, 1.17549435e-38, 0.5, 0.70710677, 0.7071068, 1.0,
+                      1.0000001, 0.9999999, 2.0, 3.4028235e38, float("inf"), float("-inf"), float("nan")] * 3)],
+                  torch.log, []),
     "sigmoid_range": ([EDGES], torch.sigmoid, []),
     "exp_sigmoid_long": ([wave(33001, scale=25)], lambda a: torch.cat([a.exp(), a.sigmoid()]), []),
     "sqrt": ([pos(3, 4)], torch.sqrt, None),

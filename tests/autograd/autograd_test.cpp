@@ -2,6 +2,7 @@
 // freed graphs, memory release, dtype rules, error messages (worded like PyTorch's), the matmul
 // fast path against its reference loop, and the random factories.
 #include <cmath>
+#include <cstdio>
 #include <set>
 
 #include "compare.hpp"
@@ -36,10 +37,11 @@ TEST(Autograd, SumsSameBitsAtAnyThreadCount) {
   EXPECT_TRUE(allclose(v.grad(), full({3, 20000}, 1.0 / 60000), 0, 0));
 }
 
-// float32 exp (its own kernel, not the C library's) within 1 ULP of exp computed in double over
-// its whole normal range; sigmoid, 1 / (1 + exp(-x)) in float32, within 2.5 ULP of the same in
-// double (the formula's own roundings: 2.32 ULP with the C library's expf as well).
-TEST(Autograd, Float32ExpWithinOneUlpOfDouble) {
+// float32 exp, tanh and log (their own kernels, not the C library's) against the functions in
+// double: exp within 1 ULP over its whole normal range, tanh 2, log 1 (subnormal arguments
+// included); sigmoid, 1 / (1 + exp(-x)) in float32, within 2.5 ULP of the same in double (the
+// formula's own roundings: 2.32 ULP with the C library's expf as well).
+TEST(Autograd, Float32ExpSigmoidTanhLogAgainstDouble) {
   std::vector<float> xs;
   for (int i = 0; i <= 400000; ++i) xs.push_back(-87.0f + 175.0f * static_cast<float>(i) / 400000.0f);
   const Tensor x = Tensor::from_vector(xs, {static_cast<int64_t>(xs.size())});
@@ -56,6 +58,20 @@ TEST(Autograd, Float32ExpWithinOneUlpOfDouble) {
   }
   EXPECT_LE(worst_exp, 1.0);
   EXPECT_LE(worst_sigmoid, 2.5);
+  // tanh near 0 (the polynomial), across 0.625 (the exp form) and out to where it is ±1; log from
+  // the subnormals to FLT_MAX, and around 1 where log m cancels.
+  std::vector<float> ts, ls;
+  for (int i = -200000; i <= 200000; ++i) ts.push_back(12.0f * static_cast<float>(i) / 200000.0f);
+  for (int i = 0; i <= 400000; ++i) ls.push_back(std::pow(2.0f, -148.0f + 275.0f * static_cast<float>(i) / 400000.0f));
+  for (int i = -20000; i <= 20000; ++i) ls.push_back(1.0f + static_cast<float>(i) * 1e-5f);
+  const Tensor t = tanh(Tensor::from_vector(ts, {static_cast<int64_t>(ts.size())}));
+  const Tensor l = log(Tensor::from_vector(ls, {static_cast<int64_t>(ls.size())}));
+  double worst_tanh = 0, worst_log = 0;
+  for (size_t i = 0; i < ts.size(); ++i) worst_tanh = std::max(worst_tanh, ulps(t.data<float>()[i], std::tanh(double(ts[i]))));
+  for (size_t i = 0; i < ls.size(); ++i) worst_log = std::max(worst_log, ulps(l.data<float>()[i], std::log(double(ls[i]))));
+  std::printf("worst: exp %.2f, sigmoid %.2f, tanh %.2f, log %.2f ULP\n", worst_exp, worst_sigmoid, worst_tanh, worst_log);
+  EXPECT_LE(worst_tanh, 2.0);
+  EXPECT_LE(worst_log, 1.0);
 }
 
 TEST(Autograd, LeafGradientAndAccumulation) {

@@ -41,6 +41,8 @@ inline const std::vector<OpCase>& op_cases() {
       {"exp", [](V x) { return exp(x[0]); }},
       {"log", [](V x) { return log(x[0]); }},
       {"exp_range", [](V x) { return exp(x[0]); }, false},
+      {"tanh_range", [](V x) { return tanh(x[0]); }, false},
+      {"log_range", [](V x) { return log(x[0]); }, false},
       {"sigmoid_range", [](V x) { return sigmoid(x[0]); }, false},
       {"exp_sigmoid_long", [](V x) { return cat({exp(x[0]), sigmoid(x[0])}); }},
       {"sqrt", [](V x) { return sqrt(x[0]); }},

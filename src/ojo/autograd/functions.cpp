@@ -7,7 +7,7 @@
 #include <cmath>
 #include <numeric>
 
-#include "../tensor/exp.hpp"
+#include "../tensor/math_f32.hpp"
 #include "../tensor/kernels.hpp"
 #include "ojo/autograd/autograd.hpp"
 #include "relu_backward.hpp"
@@ -175,7 +175,7 @@ Tensor neg(const Tensor& x) {
 }
 
 namespace {
-// A float unary op whose float32 form is a row kernel (exp.cpp): integers become float32 first, as
+// A float unary op whose float32 form is a row kernel (math_f32.cpp): integers become float32 first, as
 // torch; float64 goes through `f`. Rows over kernels::kElementwiseGrain are cut across the threads.
 template <class F>
 Tensor float32_rows(const Tensor& x, void (*rows)(const float*, float*, int64_t), F f) {
@@ -200,7 +200,7 @@ Tensor exp(const Tensor& x) {
 }
 
 Tensor log(const Tensor& x) {
-  Tensor y = float_unary(x, [](auto v) { return std::log(v); });
+  Tensor y = float32_rows(x, kernels::log_f32, [](auto v) { return std::log(v); });
   if (!any_requires_grad({x})) return y;
   return record("LogBackward0", y, {x}, [x = x.detach()](const Tensor& g) -> Grads { return {g / x}; });
 }
@@ -229,7 +229,7 @@ Tensor sigmoid(const Tensor& x) {
 }
 
 Tensor tanh(const Tensor& x) {
-  Tensor y = float_unary(x, [](auto v) { return std::tanh(v); });
+  Tensor y = float32_rows(x, kernels::tanh_f32, [](auto v) { return std::tanh(v); });
   if (!any_requires_grad({x})) return y;
   return record("TanhBackward0", y, {x}, [y = y.detach()](const Tensor& g) -> Grads { return {g * (1 - y * y)}; });
 }

@@ -6,7 +6,7 @@
 #include <numeric>
 #include <vector>
 
-#include "exp.hpp"
+#include "math_f32.hpp"
 #include "kernels.hpp"
 #include "ojo/core/parallel.hpp"
 
@@ -302,7 +302,7 @@ Tensor softmax(const Tensor& x_in, int64_t dim, bool log) {
     const T* in = moved.data<T>();
     T* o = out.data<T>();
     parallel_for(0, outer, std::max<int64_t>(1, 8192 / std::max<int64_t>(inner, 1)), [&](int64_t lo, int64_t hi) {
-      std::vector<T> shifted, exps;  // float32 rows: x - max, then its exp (exp.cpp's kernel)
+      std::vector<T> shifted, exps;  // float32 rows: x - max, then its exp (math_f32.cpp)
       if constexpr (std::is_same_v<T, float>) shifted.resize(static_cast<size_t>(inner)), exps.resize(static_cast<size_t>(inner));
       for (int64_t i = lo; i < hi; ++i) {
         const T* row = in + i * inner;
