@@ -175,8 +175,9 @@ Tensor neg(const Tensor& x) {
 }
 
 namespace {
-// A float unary op whose float32 form is a row kernel (math_f32.cpp): integers become float32 first, as
-// torch; float64 goes through `f`. Rows over kernels::kElementwiseGrain are cut across the threads.
+// A float unary op whose float32 form is a row kernel (math_f32.cpp): integers become float32
+// first, as torch; float64 goes through `f`. Rows are cut across the threads in chunks of
+// kernels::kElementwiseGrain.
 template <class F>
 Tensor float32_rows(const Tensor& x, void (*rows)(const float*, float*, int64_t), F f) {
   check(x.defined(), "tensor op", "tensor is undefined");
@@ -221,7 +222,8 @@ Tensor abs(const Tensor& x) {
 }
 
 Tensor sigmoid(const Tensor& x) {
-  Tensor y = float32_rows(x, kernels::sigmoid_f32, [](auto v) { return static_cast<decltype(v)>(1) / (1 + std::exp(-v)); });
+  Tensor y = float32_rows(x, kernels::sigmoid_f32,
+                          [](auto v) { return static_cast<decltype(v)>(1) / (1 + std::exp(-v)); });
   if (!any_requires_grad({x})) return y;
   return record("SigmoidBackward0", y, {x}, [y = y.detach()](const Tensor& g) -> Grads {
     return {g * (1 - y) * y};
@@ -422,7 +424,6 @@ std::vector<int64_t> all_dims(const Tensor& t) {
   std::iota(d.begin(), d.end(), 0);
   return d;
 }
-// The reduced gradient `g` spread back over the input's shape (sum's backward).
 // x's shape with the dimensions `dims` (already checked by the reduction) set to 1: the shape of
 // sum(x, dims, keepdim=true).
 Shape keepdim_shape(const Tensor& x, const std::vector<int64_t>& dims) {
@@ -431,6 +432,7 @@ Shape keepdim_shape(const Tensor& x, const std::vector<int64_t>& dims) {
     if (x.dim() > 0) kd[static_cast<size_t>(kernels::wrap_dim(d, x.dim(), "sum"))] = 1;
   return kd;
 }
+// The reduced gradient `g` spread back over the input's shape (sum's backward).
 Tensor spread(const Tensor& g, const Shape& keepdim_shape, const Shape& input_shape) {
   return g.reshape(keepdim_shape).expand(input_shape);
 }
