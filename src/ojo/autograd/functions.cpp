@@ -178,11 +178,9 @@ namespace {
 // A float unary op whose float32 form is a row kernel (math_f32.cpp): integers become float32
 // first, as torch; float64 goes through `f`. Rows are cut across the threads in chunks of
 // kernels::kElementwiseGrain.
-template <class F>
-Tensor float32_rows(const Tensor& x, void (*rows)(const float*, float*, int64_t), F f) {
-  check(x.defined(), "tensor op", "tensor is undefined");
-  if (x.dtype() == DType::f64) return float_unary(x, f);
-  const Tensor in = x.dtype() == DType::f32 ? x.detach().contiguous() : x.detach().to(DType::f32);
+template <class Rows>
+Tensor on_float32_rows(const Tensor& x_f32, const Rows& rows) {
+  const Tensor in = x_f32.detach().contiguous();
   Tensor out = Tensor::empty(in.shape(), DType::f32);
   const float* src = in.data<float>();
   float* dst = out.data<float>();
@@ -191,6 +189,12 @@ Tensor float32_rows(const Tensor& x, void (*rows)(const float*, float*, int64_t)
     for (int64_t c = lo; c < hi; ++c) rows(src + c * grain, dst + c * grain, std::min(grain, n - c * grain));
   });
   return out;
+}
+template <class F>
+Tensor float32_rows(const Tensor& x, void (*rows)(const float*, float*, int64_t), F f) {
+  check(x.defined(), "tensor op", "tensor is undefined");
+  if (x.dtype() == DType::f64) return float_unary(x, f);
+  return on_float32_rows(x.dtype() == DType::f32 ? x : x.detach().to(DType::f32), rows);
 }
 }  // namespace
 
@@ -287,18 +291,11 @@ Tensor relu(const Tensor& x) {
 }
 
 Tensor round(const Tensor& x) {
-  Tensor y = same_unary(x, [](auto v) {
-    using T = decltype(v);
-    if constexpr (std::is_floating_point_v<T>) {
-      // Half to even, as nearbyint, in plain arithmetic that vectorises: below 2^23 (2^52) adding
-      // it leaves no fraction, the addition rounding to even; larger values, inf and NaN stay.
-      constexpr T big = std::is_same_v<T, float> ? T(8388608) : T(4503599627370496.0);
-      const T a = std::fabs(v);
-      return a < big ? std::copysign((a + big) - big, v) : v;
-    } else {
-      return v;
-    }
-  });
+  const auto generic = [](auto v) {
+    if constexpr (std::is_floating_point_v<decltype(v)>) return kernels::round_half_even(v);
+    else return v;
+  };
+  Tensor y = x.defined() && x.dtype() == DType::f32 ? on_float32_rows(x, kernels::round_f32) : same_unary(x, generic);
   if (!any_requires_grad({x})) return y;
   return record("RoundBackward0", y, {x}, [](const Tensor& g) -> Grads { return {zeros_like(g)}; });
 }
@@ -306,15 +303,18 @@ Tensor round(const Tensor& x) {
 Tensor clamp(const Tensor& x, std::optional<double> lo, std::optional<double> hi) {
   check(lo || hi, "clamp", "At least one of 'min' or 'max' must not be None");
   const double a = lo.value_or(-INFINITY), b = hi.value_or(INFINITY);
-  Tensor y = same_unary(x, [a, b](auto v) {
+  const auto generic = [a, b](auto v) {
     using T = decltype(v);
-    if constexpr (std::is_floating_point_v<T>) {  // bounds in the tensor's dtype, as torch; NaN stays
-      const T lo = static_cast<T>(a), hi = static_cast<T>(b);
-      return v < lo ? lo : v > hi ? hi : v;
+    if constexpr (std::is_floating_point_v<T>) {  // bounds in the tensor's dtype, as torch
+      return kernels::clamp_to(v, static_cast<T>(a), static_cast<T>(b));
     } else {
       return static_cast<double>(v) < a ? static_cast<T>(a) : static_cast<double>(v) > b ? static_cast<T>(b) : v;
     }
-  });
+  };
+  const auto rows = [lo_f = static_cast<float>(a), hi_f = static_cast<float>(b)](const float* src, float* dst, int64_t n) {
+    kernels::clamp_f32(src, dst, n, lo_f, hi_f);
+  };
+  Tensor y = x.defined() && x.dtype() == DType::f32 ? on_float32_rows(x, rows) : same_unary(x, generic);
   if (lo && hi && *lo > *hi)  // torch: min > max gives max everywhere
     y = same_unary(x, [b](auto v) { return static_cast<decltype(v)>(b); });
   if (!any_requires_grad({x})) return y;

@@ -105,3 +105,15 @@ OJO_EXP_CLONES void log_f32(const float* __restrict x, float* __restrict y, int6
 }
 
 }  // namespace ojo::kernels
+
+namespace ojo::kernels {
+
+OJO_EXP_CLONES void round_f32(const float* __restrict x, float* __restrict y, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) y[i] = round_half_even(x[i]);
+}
+
+OJO_EXP_CLONES void clamp_f32(const float* __restrict x, float* __restrict y, int64_t n, float lo, float hi) {
+  for (int64_t i = 0; i < n; ++i) y[i] = clamp_to(x[i], lo, hi);
+}
+
+}  // namespace ojo::kernels
