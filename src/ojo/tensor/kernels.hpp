@@ -14,6 +14,15 @@
 #include "ojo/core/tensor.hpp"
 #include "ojo/tensor/ops.hpp"
 
+// Loops compiled three times, for AVX-512, AVX2 and the baseline, and picked at run time (GCC's
+// target_clones); code built with -ffp-contract=off, or free of multiply-adds, gives the same bits
+// in each.
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+#define OJO_TENSOR_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+#else
+#define OJO_TENSOR_CLONES
+#endif
+
 namespace ojo::kernels {
 
 // Result dtype of combining two tensors (see ops.hpp).

@@ -5,16 +5,13 @@
 // same bits.
 #include "math_f32.hpp"
 
+#include "kernels.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
 #include <limits>
 
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
-#define OJO_EXP_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
-#else
-#define OJO_EXP_CLONES
-#endif
 
 namespace ojo::kernels {
 namespace {
@@ -84,11 +81,11 @@ inline float log_one(float x) {
 
 }  // namespace
 
-OJO_EXP_CLONES void exp_f32(const float* __restrict x, float* __restrict y, int64_t n) {
+OJO_TENSOR_CLONES void exp_f32(const float* __restrict x, float* __restrict y, int64_t n) {
   for (int64_t i = 0; i < n; ++i) y[i] = exp_one(x[i]);
 }
 
-OJO_EXP_CLONES void sigmoid_f32(const float* __restrict x, float* __restrict y, int64_t n) {
+OJO_TENSOR_CLONES void sigmoid_f32(const float* __restrict x, float* __restrict y, int64_t n) {
   for (int64_t i = 0; i < n; ++i) y[i] = 1.0f / (1.0f + exp_one(-x[i]));
 }
 
@@ -96,11 +93,11 @@ OJO_EXP_CLONES void sigmoid_f32(const float* __restrict x, float* __restrict y, 
 
 namespace ojo::kernels {
 
-OJO_EXP_CLONES void tanh_f32(const float* __restrict x, float* __restrict y, int64_t n) {
+OJO_TENSOR_CLONES void tanh_f32(const float* __restrict x, float* __restrict y, int64_t n) {
   for (int64_t i = 0; i < n; ++i) y[i] = tanh_one(x[i]);
 }
 
-OJO_EXP_CLONES void log_f32(const float* __restrict x, float* __restrict y, int64_t n) {
+OJO_TENSOR_CLONES void log_f32(const float* __restrict x, float* __restrict y, int64_t n) {
   for (int64_t i = 0; i < n; ++i) y[i] = log_one(x[i]);
 }
 
@@ -108,11 +105,11 @@ OJO_EXP_CLONES void log_f32(const float* __restrict x, float* __restrict y, int6
 
 namespace ojo::kernels {
 
-OJO_EXP_CLONES void round_f32(const float* __restrict x, float* __restrict y, int64_t n) {
+OJO_TENSOR_CLONES void round_f32(const float* __restrict x, float* __restrict y, int64_t n) {
   for (int64_t i = 0; i < n; ++i) y[i] = round_half_even(x[i]);
 }
 
-OJO_EXP_CLONES void clamp_f32(const float* __restrict x, float* __restrict y, int64_t n, float lo, float hi) {
+OJO_TENSOR_CLONES void clamp_f32(const float* __restrict x, float* __restrict y, int64_t n, float lo, float hi) {
   for (int64_t i = 0; i < n; ++i) y[i] = clamp_to(x[i], lo, hi);
 }
 

@@ -50,10 +50,10 @@ Rows rows_over(const Tensor& x_in, std::vector<int64_t> dims, const char* op) {
 }
 
 namespace {
-// The float sums' fixed order: a row in chunks of kSumChunk elements, each chunk's elements in 16
-// running double sums (element j into sum j mod 16, so the compiler keeps them in vector lanes
-// at any vector width: every CPU gives the same bits) added pairwise at the end, then the chunks'
-// sums in order. A long row's chunks run on all threads; the result does not depend on how many.
+// The float sums' fixed order: a row in chunks of kSumChunk elements, each chunk's elements in
+// kSumLanes running double sums (element j into sum j mod kSumLanes, so the compiler keeps them in
+// vector lanes at any vector width: every CPU gives the same bits) added pairwise at the end, then
+// the chunks' sums in order. A long row's chunks run on all threads; the result does not depend on how many.
 constexpr int64_t kSumChunk = 16384, kSumLanes = 32;
 
 template <class T>
@@ -67,19 +67,14 @@ template <class T>
     for (int k = 0; k < width; ++k) acc[k] += acc[k + width];
   return acc[0];
 }
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
-#define OJO_SUM_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
-#else
-#define OJO_SUM_CLONES
-#endif
-OJO_SUM_CLONES double chunk_sum_f32(const float* x, int64_t n) { return chunk_sum(x, n); }
-OJO_SUM_CLONES double chunk_sum_f64(const double* x, int64_t n) { return chunk_sum(x, n); }
+OJO_TENSOR_CLONES double chunk_sum_f32(const float* x, int64_t n) { return chunk_sum(x, n); }
+OJO_TENSOR_CLONES double chunk_sum_f64(const double* x, int64_t n) { return chunk_sum(x, n); }
 
 // acc[j] += row[j] for j < n (column_sums' step), widened to double.
-OJO_SUM_CLONES void add_row(const float* __restrict row, double* __restrict acc, int64_t n) {
+OJO_TENSOR_CLONES void add_row(const float* __restrict row, double* __restrict acc, int64_t n) {
   for (int64_t j = 0; j < n; ++j) acc[j] += static_cast<double>(row[j]);
 }
-OJO_SUM_CLONES void add_row(const double* __restrict row, double* __restrict acc, int64_t n) {
+OJO_TENSOR_CLONES void add_row(const double* __restrict row, double* __restrict acc, int64_t n) {
   for (int64_t j = 0; j < n; ++j) acc[j] += row[j];
 }
 template <class T, class A>
