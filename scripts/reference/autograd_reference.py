@@ -43,6 +43,22 @@ def ties(*shape):
 
 
 L = torch.tensor  # shorthand for index tensors
+
+
+def extreme_rows():
+    rows = -1.0 - (torch.arange(7 * 70, dtype=torch.float32) * 0.618) % 1.0
+    rows = rows.reshape(7, 70)
+    rows[0, 10] = rows[0, 50] = 3.0   # a tie for the largest
+    rows[0, 30] = rows[0, 69] = -4.0  # and for the smallest, the second in the tail
+    rows[1, 66] = float("nan")        # NaN in the tail
+    rows[2, 40] = rows[2, 5] = float("nan")
+    rows[3, 3], rows[3, 20] = -0.0, 0.0
+    rows[4] = float("-inf")
+    rows[5, 64] = float("inf")
+    rows[6] = float("nan")
+    return rows
+
+
 EDGES = L([-110.0, -104.0, -103.9, -87.5, -87.3, -20.0, -1e-8, 0.0, 1e-8, 0.5, 10.0, 88.7, 88.72, 88.73, 89.0, 95.0,
            float("inf"), float("-inf"), float("nan")] * 3)
 
@@ -143,6 +159,10 @@ CASES = {
     # whole-tensor extremes over more elements than ojo's 16 lanes, and with one NaN among them
     "max_min_all_long": ([wave(1003, scale=5)], lambda a: torch.stack([a.max(), a.min()]), []),
     "max_min_all_nan": ([L([1.0] * 40 + [float("nan")] + [2.0] * 9)], lambda a: torch.stack([a.max(), a.min()]), []),
+    # extremes and their first positions along rows longer than ojo's four vectors (64 lanes), with
+    # ties, a NaN in the tail, two NaNs, -0 against +0, all -inf, inf in the tail, all NaN
+    "max_min_dim_edges": ([extreme_rows()], lambda a: torch.cat([a.max(1).values, a.max(1).indices.float(),
+                                                               a.min(1).values, a.min(1).indices.float()]), []),
     "max_dim": ([wave(3, 4)], lambda a: a.max(1).values, None),
     "max_dim_keepdim": ([wave(2, 3, 4)], lambda a: a.max(0, keepdim=True).values, None),
     "min_dim": ([wave(3, 4)], lambda a: a.min(0).values, None),

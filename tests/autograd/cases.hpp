@@ -103,6 +103,12 @@ inline const std::vector<OpCase>& op_cases() {
       {"min_all", [](V x) { return x[0].min(); }},
       {"max_min_all_long", [](V x) { return stack({x[0].max(), x[0].min()}); }},
       {"max_min_all_nan", [](V x) { return stack({x[0].max(), x[0].min()}); }, false},
+      {"max_min_dim_edges",
+       [](V x) {
+         const auto mx = x[0].max(1), mn = x[0].min(1);
+         return cat({mx.values, mx.indices.to(DType::f32), mn.values, mn.indices.to(DType::f32)});
+       },
+       false},
       {"max_dim", [](V x) { return x[0].max(1).values; }},
       {"max_dim_keepdim", [](V x) { return x[0].max(0, true).values; }},
       {"min_dim", [](V x) { return x[0].min(0).values; }},

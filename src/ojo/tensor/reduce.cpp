@@ -6,6 +6,7 @@
 #include <numeric>
 #include <vector>
 
+#include "extreme.hpp"
 #include "math_f32.hpp"
 #include "kernels.hpp"
 #include "ojo/core/parallel.hpp"
@@ -198,45 +199,40 @@ Tensor::ValuesIndices max_min(const Tensor& x, int64_t dim, bool keepdim, bool i
     const T* in = r.rows.data<T>();
     T* v = values.data<T>();
     int64_t* idx = indices.data<int64_t>();
-    for (int64_t i = 0; i < outer; ++i) {
-      const T* row = in + i * inner;
-      int64_t best = 0;
-      for (int64_t j = 1; j < inner; ++j)
-        if (better(row[j], row[best], is_max)) best = j;
-      v[i] = row[best];
-      idx[i] = best;
-    }
+    parallel_for(0, outer, std::max<int64_t>(1, 32768 / inner), [&](int64_t lo, int64_t hi) {
+      for (int64_t i = lo; i < hi; ++i) {
+        const T* row = in + i * inner;
+        int64_t best = 0;
+        if constexpr (std::is_floating_point_v<T>) {  // the extreme, then where it first is
+          const Extreme<T> e = extreme(row, inner, is_max);
+          best = first_match(row, inner, e.value, e.any_nan);
+        } else {
+          for (int64_t j = 1; j < inner; ++j)
+            if (better(row[j], row[best], is_max)) best = j;
+        }
+        v[i] = row[best];
+        idx[i] = best;
+      }
+    });
   });
   if (keepdim) return {values.reshape(r.keepdim), indices.reshape(r.keepdim)};
   return {values, indices};
 }
 
 namespace {
-// The largest (kMax) or smallest of x[0, n), n > 0, NaN if any is NaN (as torch): 16 running
-// extremes and 16 NaN marks the compiler keeps in vector lanes. Which of -0 and +0 a tie between
-// them gives is unspecified, as in torch.
-template <bool kMax, class T>
-T float_extreme(const T* x, int64_t n) {
-  constexpr int kLanes = 16;
-  const auto better = [](T v, T best) { return kMax ? best < v : v < best; };
-  T lanes[kLanes], nan[kLanes];
-  std::fill(lanes, lanes + kLanes, x[0]);
-  std::fill(nan, nan + kLanes, T(0));
-  int64_t j = 0;
-  for (; j + kLanes <= n; j += kLanes)
-    for (int k = 0; k < kLanes; ++k) {
-      const T v = x[j + k];
-      lanes[k] = better(v, lanes[k]) ? v : lanes[k];
-      nan[k] = v != v ? T(1) : nan[k];
-    }
-  for (; j < n; ++j) {
-    lanes[0] = better(x[j], lanes[0]) ? x[j] : lanes[0];
-    nan[0] = x[j] != x[j] ? T(1) : nan[0];
-  }
-  T best = lanes[0];
-  for (int k = 0; k < kLanes; ++k) {
-    if (nan[k] != 0) return std::numeric_limits<T>::quiet_NaN();
-    best = better(lanes[k], best) ? lanes[k] : best;
+// The largest (smallest) of x[0, n), n > 0, NaN if any is NaN (as torch): chunks on all threads.
+template <class T>
+T float_extreme(const T* x, int64_t n, bool is_max) {
+  constexpr int64_t kChunk = 32768;
+  const int64_t chunks = (n + kChunk - 1) / kChunk;
+  std::vector<Extreme<T>> part(static_cast<size_t>(chunks));
+  parallel_for(0, chunks, 1, [&](int64_t lo, int64_t hi) {
+    for (int64_t c = lo; c < hi; ++c) part[static_cast<size_t>(c)] = extreme(x + c * kChunk, std::min(kChunk, n - c * kChunk), is_max);
+  });
+  T best = part[0].value;
+  for (const Extreme<T>& p : part) {
+    if (p.any_nan) return std::numeric_limits<T>::quiet_NaN();
+    best = (is_max ? best < p.value : p.value < best) ? p.value : best;
   }
   return best;
 }
@@ -253,28 +249,10 @@ Tensor max_min_all(const Tensor& x, bool is_max) {
   visit_float(x.dtype(), op, [&](auto tag) {
     using T = decltype(tag);
     const T* data = in.data<T>();
-    out.data<T>()[0] = is_max ? float_extreme<true>(data, in.numel()) : float_extreme<false>(data, in.numel());
+    out.data<T>()[0] = float_extreme(data, in.numel(), is_max);
   });
   return out;
 }
-
-namespace {
-// The largest of row[0, n) that is not NaN (-inf if none): 16 running maxima the compiler keeps in
-// vector lanes (a single running maximum is one dependent comparison per element).
-template <class T>
-T row_max(const T* row, int64_t n) {
-  constexpr int kLanes = 16;
-  T lanes[kLanes];
-  std::fill(lanes, lanes + kLanes, -std::numeric_limits<T>::infinity());
-  int64_t j = 0;
-  for (; j + kLanes <= n; j += kLanes)
-    for (int k = 0; k < kLanes; ++k) lanes[k] = lanes[k] < row[j + k] ? row[j + k] : lanes[k];
-  for (; j < n; ++j) lanes[0] = lanes[0] < row[j] ? row[j] : lanes[0];
-  T mx = lanes[0];
-  for (int k = 1; k < kLanes; ++k) mx = mx < lanes[k] ? lanes[k] : mx;
-  return mx;
-}
-}  // namespace
 
 Tensor softmax(const Tensor& x_in, int64_t dim, bool log) {
   const char* op = log ? "log_softmax" : "softmax";
@@ -302,7 +280,7 @@ Tensor softmax(const Tensor& x_in, int64_t dim, bool log) {
       for (int64_t i = lo; i < hi; ++i) {
         const T* row = in + i * inner;
         T* res = o + i * inner;
-        T mx = row_max(row, inner);
+        T mx = extreme(row, inner, true).value;  // the largest that is not NaN
         if (std::isinf(mx) && mx < 0) mx = 0;  // all -inf: avoid inf - inf
         double total = 0;
         if constexpr (std::is_same_v<T, float>) {  // the sum in float_row_sums' order
