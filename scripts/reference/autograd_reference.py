@@ -190,6 +190,10 @@ CASES = {
     "masked_fill": ([wave(3, 4)], lambda a: a.masked_fill(a < 0, -1.5), None),
     "gather": ([wave(3, 4)], lambda a: a.gather(1, L([[0, 0], [3, 1], [2, 2]])), None),
     "where": ([wave(3, 4), wave(4, k=1)], lambda a, b: torch.where(a > b, a, b), None),
+    # past ojo's element-wise chunk (32768, on all threads), with one-value sides (where's backward)
+    "where_long": ([wave(3, 12000)], lambda a: torch.stack([torch.where(a > 0, a, torch.tensor(0.5)),
+                                                            torch.where(a > 0, torch.tensor(-1.5), a),
+                                                            torch.where(a > 0, torch.tensor(2.0), torch.tensor(-2.0))]), []),
     # views
     "slice": ([wave(4, 5)], lambda a: a[1:3, ::2], None),
     "select": ([wave(3, 4)], lambda a: a[:, 2], None),

@@ -133,6 +133,12 @@ inline const std::vector<OpCase>& op_cases() {
       {"masked_fill", [](V x) { return masked_fill(x[0], lt(x[0], 0), -1.5); }},
       {"gather", [](V x) { return gather(x[0], 1, Tensor::from<int64_t>({{0, 0}, {3, 1}, {2, 2}})); }},
       {"where", [](V x) { return where(gt(x[0], x[1]), x[0], x[1]); }},
+      {"where_long",
+       [](V x) {
+         const Tensor c = gt(x[0], 0.0);
+         return stack({where(c, x[0], full({}, 0.5)), where(c, full({}, -1.5), x[0]), where(c, full({}, 2.0), full({}, -2.0))});
+       },
+       false},
       {"slice", [](V x) { return x[0].index({Slice(1, 3), Slice(None, None, 2)}); }},
       {"select", [](V x) { return x[0].index({Slice(), 2}); }},
       {"reshape_permuted", [](V x) { return x[0].permute({2, 0, 1}).reshape({4, 6}); }},

@@ -279,7 +279,7 @@ Tensor relu(const Tensor& x) {
       const T* px = x.data<T>();
       T* py = y.data<T>();
       parallel_for(0, x.numel(), kElementwiseGrain, [&](int64_t lo, int64_t hi) {
-        for (int64_t i = lo; i < hi; ++i) py[i] = rule(px[i]);
+        kernels::unary_run(py + lo, px + lo, hi - lo, rule);
       });
     });
   } else {
@@ -725,11 +725,15 @@ Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
     const bool* pc = kernels::base_of<bool>(c);
     const T* pa = kernels::base_of<T>(av);
     const T* pb = kernels::base_of<T>(bv);
-    for_each_row<4>(shape, {&y.strides(), &c.strides(), &av.strides(), &bv.strides()},
-                    {y.offset(), c.offset(), av.offset(), bv.offset()}, [&](auto off, int64_t n, auto st) {
-                      for (int64_t i = 0; i < n; ++i)
-                        o[off[0] + i * st[0]] = pc[off[1] + i * st[1]] ? pa[off[2] + i * st[2]] : pb[off[3] + i * st[3]];
-                    });
+    kernels::for_each_elementwise_row<4>(
+        shape, {&y.strides(), &c.strides(), &av.strides(), &bv.strides()}, {y.offset(), c.offset(), av.offset(), bv.offset()},
+        [&](auto off, int64_t n, auto st) {
+          if (st[0] == 1 && st[1] == 1 && st[2] <= 1 && st[3] <= 1)  // each of a and b a row or one value
+            kernels::where_run(o + off[0], pc + off[1], pa + off[2], pb + off[3], n, st[2] == 0, st[3] == 0);
+          else
+            for (int64_t i = 0; i < n; ++i)
+              o[off[0] + i * st[0]] = pc[off[1] + i * st[1]] ? pa[off[2] + i * st[2]] : pb[off[3] + i * st[3]];
+        });
   });
   if (!any_requires_grad({a, b})) return y;
   return record("WhereBackward0", y, {a, b}, [c, la = Like(a), lb = Like(b)](const Tensor& g) -> Grads {
