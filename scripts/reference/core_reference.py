@@ -15,13 +15,23 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "..", "tests", "core", "data")
 
 
+def small_values():  # uint8, every value different along the last dimension
+    return (np.arange(37)[None, None, :] + 2 * np.arange(20)[:, None, None] + 90 * np.arange(3)[None, :, None]).astype(np.uint8)
+
+
 def view_cases():
     a = np.arange(4 * 5 * 6, dtype=np.int64).reshape(4, 5, 6)
     b = a.copy(); b[1:3, 2:4] = 7
     c = np.zeros((4, 5, 3), np.uint8); c[1:3, 2:4] = (0, 255, 0)
     d = np.zeros((4, 5, 6), np.int64); d[:, :, :] = a[0]
     e = a.copy(); e[::-1, 1] = a[:, 2]  # overlapping copy through a reversed view
+    # transposing copies large enough for ojo's tiles (16 x 16), with partial tiles, in four dtypes
+    t = np.arange(20 * 3 * 37, dtype=np.int64).reshape(20, 3, 37)
     return {
+        "contiguous_transpose_f32": np.ascontiguousarray((t[:, 0, :] * 0.5).astype(np.float32).T),
+        "contiguous_permute_i64": np.ascontiguousarray(t.transpose(2, 1, 0)),
+        "contiguous_permute_u8": np.ascontiguousarray(small_values().transpose(1, 2, 0)),
+        "contiguous_transpose_i16_roi": np.ascontiguousarray(t[2:19, 1, 3:30].astype(np.int16).T),
         "roi": a[1:3, 2:5],
         "steps": a[::2, 1::2, ::3],
         "negative_steps": a[::-1, :, ::-2],

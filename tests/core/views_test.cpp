@@ -6,6 +6,7 @@
 #include <string>
 
 #include "ojo/core/tensor.hpp"
+#include "ojo/tensor/ops.hpp"
 #include "test_util.hpp"
 #include "ojo/io/npy.hpp"
 
@@ -13,10 +14,20 @@ using namespace ojo;
 
 namespace {
 Tensor base() { return arange(4 * 5 * 6).reshape({4, 5, 6}); }
+Tensor big() { return arange(20 * 3 * 37).reshape({20, 3, 37}); }
 
 // The same cases, by name, as view_cases() in the reference script.
 const std::map<std::string, std::function<Tensor()>>& cases() {
   static const std::map<std::string, std::function<Tensor()>> table = {
+      {"contiguous_transpose_f32", [] { return (big().select(1, 0).to(DType::f32) * 0.5).transpose(0, 1).contiguous(); }},
+      {"contiguous_permute_i64", [] { return big().permute({2, 1, 0}).contiguous(); }},
+      {"contiguous_permute_u8",
+       [] {
+         const Tensor values = arange(37).reshape({1, 1, 37}) + arange(20).reshape({20, 1, 1}) * 2 + arange(3).reshape({1, 3, 1}) * 90;
+         return values.to(DType::u8).permute({1, 2, 0}).contiguous();
+       }},
+      {"contiguous_transpose_i16_roi",
+       [] { return big().index({Slice(2, 19), 1, Slice(3, 30)}).to(DType::i16).transpose(0, 1).contiguous(); }},
       {"roi", [] { return base().index({Slice(1, 3), Slice(2, 5)}); }},
       {"steps", [] { return base().index({Slice(None, None, 2), Slice(1, None, 2), Slice(None, None, 3)}); }},
       {"negative_steps", [] { return base().index({Slice(None, None, -1), Slice(), Slice(None, None, -2)}); }},
