@@ -85,6 +85,10 @@ OJO_TENSOR_CLONES void exp_f32(const float* __restrict x, float* __restrict y, i
   for (int64_t i = 0; i < n; ++i) y[i] = exp_one(x[i]);
 }
 
+OJO_TENSOR_CLONES void exp_shifted_f32(const float* __restrict x, float* __restrict y, int64_t n, float shift) {
+  for (int64_t i = 0; i < n; ++i) y[i] = exp_one(x[i] - shift);
+}
+
 OJO_TENSOR_CLONES void sigmoid_f32(const float* __restrict x, float* __restrict y, int64_t n) {
   for (int64_t i = 0; i < n; ++i) y[i] = 1.0f / (1.0f + exp_one(-x[i]));
 }

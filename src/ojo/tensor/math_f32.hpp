@@ -13,6 +13,8 @@ namespace ojo::kernels {
 // overflow to inf and underflow through the subnormals to 0; log of 0 is -inf and of a negative
 // number NaN.
 void exp_f32(const float* x, float* y, int64_t n);
+// y[i] = exp_f32 of (x[i] - shift), the difference rounded to float first: softmax's step.
+void exp_shifted_f32(const float* x, float* y, int64_t n, float shift);
 void sigmoid_f32(const float* x, float* y, int64_t n);
 void tanh_f32(const float* x, float* y, int64_t n);
 void log_f32(const float* x, float* y, int64_t n);

@@ -301,8 +301,9 @@ Tensor softmax(const Tensor& x_in, int64_t dim, bool log) {
     const T* in = moved.data<T>();
     T* o = out.data<T>();
     parallel_for(0, outer, std::max<int64_t>(1, 8192 / std::max<int64_t>(inner, 1)), [&](int64_t lo, int64_t hi) {
-      std::vector<T> shifted, exps;  // float32 rows: x - max, then its exp (math_f32.cpp)
-      if constexpr (std::is_same_v<T, float>) shifted.resize(static_cast<size_t>(inner)), exps.resize(static_cast<size_t>(inner));
+      std::vector<T> exps;  // float32 log_softmax: exp(x - max) (math_f32.cpp), only summed
+      if constexpr (std::is_same_v<T, float>)
+        if (log) exps.resize(static_cast<size_t>(inner));
       for (int64_t i = lo; i < hi; ++i) {
         const T* row = in + i * inner;
         T* res = o + i * inner;
@@ -310,9 +311,8 @@ Tensor softmax(const Tensor& x_in, int64_t dim, bool log) {
         if (std::isinf(mx) && mx < 0) mx = 0;  // all -inf: avoid inf - inf
         double total = 0;
         if constexpr (std::is_same_v<T, float>) {  // the sum in float_row_sums' order
-          for (int64_t j = 0; j < inner; ++j) shifted[static_cast<size_t>(j)] = row[j] - mx;
           float* e = log ? exps.data() : res;
-          exp_f32(shifted.data(), e, inner);
+          exp_shifted_f32(row, e, inner, mx);
           for (int64_t at = 0; at < inner; at += kSumChunk) total += chunk_sum_f32(e + at, std::min(kSumChunk, inner - at));
         } else {
           for (int64_t j = 0; j < inner; ++j) {
