@@ -183,6 +183,8 @@ CASES = {
     "cat_dim1": ([wave(2, 3), wave(2, 1, k=1), wave(2, 2, k=2)], lambda a, b, c: torch.cat([a, b, c], 1), None),
     "stack_dim1": ([wave(2, 3), wave(2, 3, k=1)], lambda a, b: torch.stack([a, b], 1), None),
     "index_select": ([wave(3, 4)], lambda a: a.index_select(1, L([3, 0, 3, 1])), None),
+    "index_select_rows": ([wave(5, 3, 4)], lambda a: a.index_select(0, L([4, 0, 4, 2, 1, 4])), None),
+    "index_select_view": ([wave(4, 3)], lambda a: a.t().index_select(1, L([3, 1, 3])), None),
     "index_tensor": ([wave(4, 3)], lambda a: a[L([[0, 2], [3, 0]])], None),
     "index_mask": ([wave(3, 4)], lambda a: a[a > 0.5], None),
     "index_row_mask": ([wave(4, 3)], lambda a: a[L([True, False, True, True])], None),

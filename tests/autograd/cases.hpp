@@ -126,6 +126,8 @@ inline const std::vector<OpCase>& op_cases() {
       {"cat_dim1", [](V x) { return cat({x[0], x[1], x[2]}, 1); }},
       {"stack_dim1", [](V x) { return stack({x[0], x[1]}, 1); }},
       {"index_select", [](V x) { return index_select(x[0], 1, i64s({3, 0, 3, 1})); }},
+      {"index_select_rows", [](V x) { return index_select(x[0], 0, i64s({4, 0, 4, 2, 1, 4})); }},
+      {"index_select_view", [](V x) { return index_select(x[0].transpose(0, 1), 1, i64s({3, 1, 3})); }},
       {"index_tensor", [](V x) { return index(x[0], Tensor::from<int64_t>({{0, 2}, {3, 0}})); }},
       {"index_mask", [](V x) { return index(x[0], gt(x[0], 0.5)); }},
       {"index_row_mask", [](V x) { return index(x[0], Tensor::from<bool>({true, false, true, true})); }},

@@ -5,6 +5,8 @@
 // their parts do.
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <cstring>
 #include <numeric>
 
 #include "../tensor/math_f32.hpp"
@@ -658,16 +660,42 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
   Shape shape = src.shape();
   shape[dim] = static_cast<int64_t>(pos.size());
   Tensor y = Tensor::empty(shape, x.dtype());
-  for (size_t i = 0; i < pos.size(); ++i) y.select(dim, static_cast<int64_t>(i)).copy_(src.select(dim, pos[i]));
+  if (src.is_contiguous()) {  // {outer, n, inner} blocks: one copy per selected block
+    const int64_t inner = shape_numel(Shape(shape.begin() + dim + 1, shape.end())), m = static_cast<int64_t>(pos.size());
+    const int64_t outer = m ? y.numel() / (m * inner) : 0;
+    const size_t bytes = static_cast<size_t>(inner) * src.element_size();
+    const auto* in = static_cast<const std::byte*>(src.raw_data());
+    auto* out = static_cast<std::byte*>(y.raw_data());
+    parallel_for(0, outer * m, std::max<int64_t>(1, 32768 / std::max<int64_t>(inner, 1)), [&](int64_t lo, int64_t hi) {
+      for (int64_t t = lo; t < hi; ++t) {
+        const int64_t o = t / std::max<int64_t>(m, 1), i = t % std::max<int64_t>(m, 1);
+        std::memcpy(out + static_cast<size_t>(t) * bytes, in + static_cast<size_t>(o * n + pos[static_cast<size_t>(i)]) * bytes, bytes);
+      }
+    });
+  } else {
+    for (size_t i = 0; i < pos.size(); ++i) y.select(dim, static_cast<int64_t>(i)).copy_(src.select(dim, pos[i]));
+  }
   if (x.dim() == 0) y = y.reshape(index.shape());
   if (!any_requires_grad({x})) return y;
   return record("IndexSelectBackward0", y, {x}, [in = Like(src), xs = x.shape(), dim, pos](const Tensor& g) -> Grads {
     Tensor z = zeros(in.shape, in.dtype);
-    const Tensor gv = g.dim() == 0 ? g.reshape({1}) : g;
-    for (size_t i = 0; i < pos.size(); ++i) {
-      Tensor row = z.select(dim, pos[i]);
-      row.copy_(row + gv.select(dim, static_cast<int64_t>(i)));
-    }
+    const Tensor gv = (g.dim() == 0 ? g.reshape({1}) : g).contiguous();
+    // z[o, pos[i], :] += g[o, i, :], i in order (a position selected twice sums its gradients in that order)
+    const int64_t inner = shape_numel(Shape(in.shape.begin() + dim + 1, in.shape.end())), m = static_cast<int64_t>(pos.size());
+    const int64_t outer = m ? gv.numel() / (m * inner) : 0, n = in.shape[static_cast<size_t>(dim)];
+    kernels::visit_float(in.dtype, "index_select backward", [&](auto tag) {
+      using T = decltype(tag);
+      T* zd = z.data<T>();
+      const T* gd = gv.data<T>();
+      parallel_for(0, outer, 1, [&](int64_t lo, int64_t hi) {
+        for (int64_t o = lo; o < hi; ++o)
+          for (int64_t i = 0; i < m; ++i) {
+            T* dst = zd + (o * n + pos[static_cast<size_t>(i)]) * inner;
+            const T* from = gd + (o * m + i) * inner;
+            for (int64_t k = 0; k < inner; ++k) dst[k] += from[k];
+          }
+      });
+    });
     return {z.reshape(xs)};
   });
 }
